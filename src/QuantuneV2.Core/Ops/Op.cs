@@ -1,0 +1,21 @@
+using QuantuneV2.Core.Execution;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>
+/// One ONNX operator: its attribute/input checks and shape inference, and the fp32 reference
+/// kernel that executes it. One subclass per file in this folder.
+/// </summary>
+public abstract class Op
+{
+    public abstract string OpType { get; }
+
+    /// <summary>Checks the node and sets the type (and, when it can, the constant value) of every output.</summary>
+    public abstract void Infer(InferenceContext ctx);
+
+    /// <summary>A kernel bound to the node's concrete shapes. Constant inputs may be pre-packed here.</summary>
+    public abstract Kernel CreateKernel(KernelContext ctx);
+
+    /// <summary>Whether the node's outputs may be computed at load time when all inputs are constant.</summary>
+    public virtual bool CanFold => true;
+}
