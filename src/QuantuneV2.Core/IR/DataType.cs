@@ -45,6 +45,18 @@ public static class DataTypes
         _ => 0,
     };
 
+    public static Type ElementType(DataType t) => t switch
+    {
+        DataType.Float => typeof(float),
+        DataType.UInt8 => typeof(byte),
+        DataType.Int8 => typeof(sbyte),
+        DataType.Int32 => typeof(int),
+        DataType.Int64 => typeof(long),
+        DataType.Bool => typeof(bool),
+        DataType.Double => typeof(double),
+        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "no storage for this data type"),
+    };
+
     public static Array NewArray(DataType t, int length) => t switch
     {
         DataType.Float => new float[length],

@@ -82,6 +82,11 @@ public sealed class Graph
             Outputs.Select(o => o with { Type = new TensorType(o.Type.DataType, null) }),
             Nodes, InitializerList);
 
+    /// <summary>The same graph with some runtime inputs turned into constants (e.g. a shape fed as an input).</summary>
+    public Graph WithConstantInputs(IReadOnlyDictionary<string, Tensor> values) =>
+        Create(Name, Model, Inputs.Where(i => !values.ContainsKey(i.Name)), Outputs, Nodes,
+            InitializerList.Concat(values.Where(kv => Inputs.Any(i => i.Name == kv.Key))));
+
     /// <summary>The same graph with every symbolic/unknown leading (batch) input dim set to <paramref name="batch"/>.</summary>
     public Graph WithBatch(int batch)
     {

@@ -7,7 +7,8 @@ namespace QuantuneV2.Core.IR;
 /// <summary>Structural checks (ops, opset, names, cycles, outputs) and the topological order.</summary>
 internal static class GraphValidation
 {
-    public const long MinOpset = 7;
+    /// <summary>Oldest model opset we read; each op also names the oldest opset whose semantics it implements.</summary>
+    public const long MinOpset = 1;
     public const long MaxOpset = 21;
 
     public static ImmutableArray<Node> Validate(ModelInfo model, ImmutableArray<ValueInfo> inputs, ImmutableArray<ValueInfo> outputs,
@@ -20,10 +21,12 @@ internal static class GraphValidation
 
         foreach (var n in nodes)
         {
-            if (n.Domain is not ("" or "ai.onnx") || !OpRegistry.TryGet(n.OpType, out _))
+            if (n.Domain is not ("" or "ai.onnx") || !OpRegistry.TryGet(n.OpType, out var op))
                 throw new QuantuneException(DiagnosticCode.UnsupportedOp,
                     $"operator {(n.Domain is "" or "ai.onnx" ? "" : n.Domain + ".")}{n.OpType} is not supported; supported ops: {string.Join(", ", OpRegistry.SupportedOpTypes)}",
                     nodeName: n.DisplayName, opType: n.OpType);
+            if (opset < op.MinOpset)
+                throw new QuantuneException(DiagnosticCode.UnsupportedOpset, $"{n.OpType} is supported from opset {op.MinOpset}; the model uses opset {opset}", nodeName: n.DisplayName, opType: n.OpType);
         }
 
         // Every value has exactly one definition: a runtime input, an initializer or one node output.

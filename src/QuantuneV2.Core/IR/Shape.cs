@@ -24,6 +24,7 @@ public sealed class Shape : IEquatable<Shape>
     public ImmutableArray<Dim> Dims { get; }
     public int Rank => Dims.Length;
     public Dim this[int i] => Dims[i];
+    public Dim this[Index i] => Dims[i];
     public bool IsStatic => Dims.All(d => d.IsKnown);
 
     /// <summary>The static dims as ints; throws when a dim is symbolic (callers check <see cref="IsStatic"/>).</summary>

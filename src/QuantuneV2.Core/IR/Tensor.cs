@@ -17,7 +17,7 @@ public sealed class Tensor
             count = checked(count * d);
         }
         if (data.Length < count) throw new ArgumentException($"data holds {data.Length} elements, shape [{string.Join(",", dims)}] needs {count}", nameof(data));
-        if (DataTypes.NewArray(dataType, 0).GetType() != data.GetType()) throw new ArgumentException($"array {data.GetType().Name} does not hold {dataType}", nameof(data));
+        if (DataTypes.ElementType(dataType) != data.GetType().GetElementType()) throw new ArgumentException($"array {data.GetType().Name} does not hold {dataType}", nameof(data));
         DataType = dataType;
         Dims = dims;
         Data = data;
@@ -51,13 +51,14 @@ public sealed class Tensor
     public long[] ToInt64Array()
     {
         var r = new long[Length];
-        switch (Data)
+        // Switch on the element type, not the array: the runtime lets a byte[] pass as sbyte[] and vice versa.
+        switch (DataType)
         {
-            case long[] l: Array.Copy(l, r, Length); break;
-            case int[] i: for (int k = 0; k < Length; k++) r[k] = i[k]; break;
-            case sbyte[] s: for (int k = 0; k < Length; k++) r[k] = s[k]; break;
-            case byte[] b: for (int k = 0; k < Length; k++) r[k] = b[k]; break;
-            case bool[] z: for (int k = 0; k < Length; k++) r[k] = z[k] ? 1 : 0; break;
+            case DataType.Int64: Array.Copy((long[])Data, r, Length); break;
+            case DataType.Int32: { var a = (int[])Data; for (int k = 0; k < Length; k++) r[k] = a[k]; break; }
+            case DataType.Int8: { var a = (sbyte[])Data; for (int k = 0; k < Length; k++) r[k] = a[k]; break; }
+            case DataType.UInt8: { var a = (byte[])Data; for (int k = 0; k < Length; k++) r[k] = a[k]; break; }
+            case DataType.Bool: { var a = (bool[])Data; for (int k = 0; k < Length; k++) r[k] = a[k] ? 1 : 0; break; }
             default: throw new InvalidOperationException($"{DataType} tensor is not integral");
         }
         return r;
@@ -67,10 +68,10 @@ public sealed class Tensor
     public float[] ToFloatArray()
     {
         var r = new float[Length];
-        switch (Data)
+        switch (DataType)
         {
-            case float[] f: Array.Copy(f, r, Length); break;
-            case double[] d: for (int k = 0; k < Length; k++) r[k] = (float)d[k]; break;
+            case DataType.Float: Array.Copy((float[])Data, r, Length); break;
+            case DataType.Double: { var d = (double[])Data; for (int k = 0; k < Length; k++) r[k] = (float)d[k]; break; }
             default: var l = ToInt64Array(); for (int k = 0; k < Length; k++) r[k] = l[k]; break;
         }
         return r;

@@ -7,6 +7,8 @@ public sealed class Identity : Op
 {
     public override string OpType => "Identity";
 
+    public override long MinOpset => 1;
+
     public override void Infer(InferenceContext ctx)
     {
         ctx.RequireInputCount(1, 1);

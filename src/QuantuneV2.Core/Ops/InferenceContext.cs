@@ -42,6 +42,12 @@ public sealed class InferenceContext : NodeContext
             throw Fail(DiagnosticCode.UnsupportedDataType, $"input {i} '{Node.Inputs[i]}' is {t}; supported: {string.Join(", ", allowed)}");
     }
 
+    /// <summary>
+    /// A shape whose dims come from a runtime 1-D input of <paramref name="length"/> entries: the rank
+    /// is known when that input's length is, the dims are not (the executor then refuses to plan it).
+    /// </summary>
+    public static Shape? UnknownDims(Dim length) => length.IsKnown ? new Shape([.. Enumerable.Repeat(Dim.Unknown, (int)length.Value)]) : null;
+
     public void SetOutput(int i, DataType type, Shape? shape)
     {
         if (i < OutputTypes.Length) OutputTypes[i] = new TensorType(type, shape);

@@ -16,6 +16,9 @@ public abstract class Op
     /// <summary>A kernel bound to the node's concrete shapes. Constant inputs may be pre-packed here.</summary>
     public abstract Kernel CreateKernel(KernelContext ctx);
 
+    /// <summary>The oldest opset whose definition of this op we implement (older ones differ in meaning).</summary>
+    public virtual long MinOpset => 6;
+
     /// <summary>Whether the node's outputs may be computed at load time when all inputs are constant.</summary>
     public virtual bool CanFold => true;
 }

@@ -1,0 +1,57 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>Concat along one axis; all other dims must agree.</summary>
+public sealed class Concat : Op
+{
+    public override string OpType => "Concat";
+
+    public override long MinOpset => 4;
+
+    public override void Infer(InferenceContext ctx)
+    {
+        ctx.RequireInputCount(1, int.MaxValue);
+        var first = ctx.InputShape(0);
+        if (first.Rank == 0) throw ctx.Fail(DiagnosticCode.ShapeMismatch, "cannot concatenate scalars");
+        if (!ctx.Node.HasAttribute("axis")) throw ctx.Fail(DiagnosticCode.InvalidAttribute, "attribute 'axis' is required");
+        int axis = ctx.Axis(ctx.Int("axis", 0), first.Rank);
+        var dims = first.Dims.ToArray();
+        for (int i = 1; i < ctx.InputCount; i++)
+        {
+            ctx.RequireType(i, ctx.Input(0).DataType);
+            var s = ctx.InputShape(i);
+            if (s.Rank != first.Rank) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {i} has rank {s.Rank}, input 0 has {first.Rank}");
+            for (int k = 0; k < dims.Length; k++)
+            {
+                if (k == axis) dims[k] = dims[k].IsKnown && s[k].IsKnown ? Dim.Of(dims[k].Value + s[k].Value) : Dim.Unknown;
+                else if (dims[k].IsKnown && s[k].IsKnown && dims[k].Value != s[k].Value)
+                    throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {i} {s} does not match input 0 {first} outside axis {axis}");
+                else if (!dims[k].IsKnown) dims[k] = s[k];
+            }
+        }
+        ctx.SetOutput(0, ctx.Input(0).DataType, new Shape([.. dims]));
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var outDims = ctx.OutputDims(0);
+        int axis = ctx.Axis(ctx.Int("axis", 0), outDims.Length);
+        int outer = 1, inner = 1;
+        for (int k = 0; k < axis; k++) outer *= outDims[k];
+        for (int k = axis + 1; k < outDims.Length; k++) inner *= outDims[k];
+        var blocks = Enumerable.Range(0, ctx.InputCount).Select(i => ctx.InputDims(i)[axis] * inner).ToArray();
+        int outBlock = outDims[axis] * inner;
+        return new DelegateKernel((inputs, outputs) =>
+        {
+            int offset = 0;
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                for (int o = 0; o < outer; o++) Array.Copy(inputs[i]!.Data, o * blocks[i], outputs[0].Data, o * outBlock + offset, blocks[i]);
+                offset += blocks[i];
+            }
+        });
+    }
+}

@@ -1,0 +1,113 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>Conv over 1-3 spatial dims with groups (depthwise included), strides, dilations and pads.</summary>
+public sealed class Conv : Op
+{
+    public override string OpType => "Conv";
+
+    internal static SpatialGeometry Geometry(NodeContext ctx, Shape x, Shape w)
+    {
+        int spatial = x.Rank - 2;
+        if (spatial is < 1 or > 3) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {x} must be N x C x (1 to 3 spatial dims)");
+        if (w.Rank != x.Rank) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"weight {w} and input {x} differ in rank");
+        var kernel = ctx.Ints("kernel_shape") ?? w.Dims.Skip(2).Select(d => d.IsKnown ? d.Value : throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"weight {w} needs static kernel dims")).ToArray();
+        if (kernel.Length != spatial) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"kernel_shape has {kernel.Length} dims, the input has {spatial} spatial dims");
+        for (int k = 0; k < spatial; k++)
+            if (w[k + 2].IsKnown && w[k + 2].Value != kernel[k]) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"kernel_shape [{string.Join(",", kernel)}] does not match weight {w}");
+        return SpatialGeometry.Read(ctx, kernel.Select(v => (int)Math.Clamp(v, 0, int.MaxValue)).ToArray(), ceilAllowed: false);
+    }
+
+    public override void Infer(InferenceContext ctx)
+    {
+        ctx.RequireInputCount(2, 3);
+        ctx.RequireType(0, DataType.Float);
+        ctx.RequireType(1, DataType.Float);
+        var x = ctx.InputShape(0);
+        var w = ctx.InputShape(1);
+        var g = Geometry(ctx, x, w);
+        long groups = ctx.Int("group", 1);
+        if (groups < 1) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"group {groups} must be positive");
+        if (x[1].IsKnown && w[1].IsKnown && x[1].Value != w[1].Value * groups)
+            throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input has {x[1]} channels, weight {w} with group {groups} expects {(w[1].IsKnown ? w[1].Value * groups : 0)}");
+        if (w[0].IsKnown && w[0].Value % groups != 0)
+            throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"{w[0].Value} output channels are not divisible by group {groups}");
+        if (ctx.HasInput(2))
+        {
+            ctx.RequireType(2, DataType.Float);
+            var b = ctx.InputShape(2);
+            if (b.Rank != 1 || (b[0].IsKnown && w[0].IsKnown && b[0].Value != w[0].Value))
+                throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"bias {b} must be [{w[0]}]");
+        }
+        ctx.SetOutput(0, DataType.Float, g.OutputShape(ctx, x, w[0]));
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var xDims = ctx.InputDims(0);
+        var wDims = ctx.InputDims(1);
+        var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
+        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1));
+    }
+
+    /// <summary>Direct convolution: for each weight tap, a strided multiply-add over the valid output range.</summary>
+    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups) : Kernel
+    {
+        public override void Run(Tensor?[] inputs, Tensor[] outputs)
+        {
+            var x = inputs[0]!.Floats;
+            var wt = inputs[1]!.Floats;
+            var bias = inputs.Length > 2 && inputs[2] is { } b ? b.Floats : default;
+            var y = outputs[0].Floats;
+            int cg = inChannels / groups, mg = outChannels / groups, kv = w.KernelVolume;
+            for (int n = 0; n < batch; n++)
+            {
+                for (int m = 0; m < outChannels; m++)
+                {
+                    var plane = y.Slice((n * outChannels + m) * w.OutPlane, w.OutPlane);
+                    plane.Fill(bias.IsEmpty ? 0f : bias[m]);
+                    int group = m / mg;
+                    for (int c = 0; c < cg; c++)
+                    {
+                        var input = x.Slice((n * inChannels + group * cg + c) * w.InPlane, w.InPlane);
+                        var taps = wt.Slice((m * cg + c) * kv, kv);
+                        AccumulateTaps(input, taps, plane);
+                    }
+                }
+            }
+        }
+
+        private void AccumulateTaps(ReadOnlySpan<float> input, ReadOnlySpan<float> taps, Span<float> plane)
+        {
+            int t = 0;
+            for (int a = 0; a < w.K[0]; a++)
+            {
+                var (z0, z1) = w.ValidOutputs(0, a);
+                for (int b = 0; b < w.K[1]; b++)
+                {
+                    var (y0, y1) = w.ValidOutputs(1, b);
+                    for (int c = 0; c < w.K[2]; c++, t++)
+                    {
+                        var (x0, x1) = w.ValidOutputs(2, c);
+                        float wv = taps[t];
+                        if (x0 >= x1) continue;
+                        for (int oz = z0; oz < z1; oz++)
+                        {
+                            int iz = oz * w.S[0] - w.PadBegin[0] + a * w.D[0];
+                            for (int oy = y0; oy < y1; oy++)
+                            {
+                                int iy = oy * w.S[1] - w.PadBegin[1] + b * w.D[1];
+                                int inRow = (iz * w.In[1] + iy) * w.In[2] - w.PadBegin[2] + c * w.D[2];
+                                int outRow = (oz * w.Out[1] + oy) * w.Out[2];
+                                for (int ox = x0; ox < x1; ox++) plane[outRow + ox] += wv * input[inRow + ox * w.S[2]];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

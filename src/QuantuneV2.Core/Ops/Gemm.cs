@@ -1,0 +1,49 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>Gemm: Y = alpha·op(A)·op(B) + beta·C, op = optional transpose, C broadcast to [M, N].</summary>
+public sealed class Gemm : Op
+{
+    public override string OpType => "Gemm";
+
+    public override void Infer(InferenceContext ctx)
+    {
+        ctx.RequireInputCount(ctx.Opset < 11 ? 3 : 2, 3);
+        for (int i = 0; i < ctx.InputCount; i++) if (ctx.HasInput(i)) ctx.RequireType(i, DataType.Float);
+        var a = ctx.InputShape(0);
+        var b = ctx.InputShape(1);
+        if (a.Rank != 2 || b.Rank != 2) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"A {a} and B {b} must be matrices");
+        bool ta = ctx.Int("transA", 0) != 0, tb = ctx.Int("transB", 0) != 0;
+        Dim m = ta ? a[1] : a[0], ka = ta ? a[0] : a[1], kb = tb ? b[1] : b[0], n = tb ? b[0] : b[1];
+        if (ka.IsKnown && kb.IsKnown && ka.Value != kb.Value)
+            throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"inner dims differ: A {a}{(ta ? "ᵀ" : "")} · B {b}{(tb ? "ᵀ" : "")}");
+        var y = new Shape([m, n]);
+        if (ctx.HasInput(2)) Broadcasting.InferShape(ctx, [ctx.InputShape(2), y]);
+        ctx.SetOutput(0, DataType.Float, y);
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var a = ctx.InputDims(0);
+        bool ta = ctx.Int("transA", 0) != 0, tb = ctx.Int("transB", 0) != 0;
+        int m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
+        int n = ctx.OutputDims(0)[1];
+        float alpha = ctx.Float("alpha", 1f), beta = ctx.Float("beta", 1f);
+        var cStrides = ctx.HasInput(2) ? Broadcasting.Strides(ctx.InputDims(2), [m, n]) : null;
+        return new DelegateKernel((inputs, outputs) =>
+        {
+            var y = outputs[0].Floats;
+            if (cStrides is null || beta == 0) y.Clear();
+            else
+            {
+                var c = inputs[2]!.Floats;
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) y[i * n + j] = beta * c[i * cStrides[0] + j * cStrides[1]];
+            }
+            MatrixMultiply.Accumulate(ta, tb, m, n, k, alpha, inputs[0]!.Floats, inputs[1]!.Floats, y);
+        });
+    }
+}

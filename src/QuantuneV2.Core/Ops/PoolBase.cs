@@ -1,0 +1,47 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>MaxPool and AveragePool over 1-D, 2-D or 3-D windows (NC + spatial dims).</summary>
+public abstract class PoolBase : Op
+{
+    /// <summary>Whether dilations and ceil_mode exist for this op at this opset.</summary>
+    protected abstract bool DilationsAllowed(long opset);
+
+    protected SpatialGeometry Geometry(NodeContext ctx, int spatialRank)
+    {
+        var k = ctx.Ints("kernel_shape") ?? throw ctx.Fail(DiagnosticCode.InvalidAttribute, "attribute 'kernel_shape' is required");
+        if (k.Length != spatialRank) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"kernel_shape has {k.Length} dims, the input has {spatialRank} spatial dims");
+        if (!DilationsAllowed(ctx.Opset) && ctx.Node.HasAttribute("dilations")) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"dilations are not defined before opset {(OpType == "MaxPool" ? 10 : 19)}");
+        if (spatialRank > 3) throw ctx.Fail(DiagnosticCode.ShapeMismatch, "at most 3 spatial dims are supported");
+        return SpatialGeometry.Read(ctx, k.Select(v => (int)Math.Clamp(v, 0, int.MaxValue)).ToArray(), ctx.Opset >= 10);
+    }
+
+    public override void Infer(InferenceContext ctx)
+    {
+        ctx.RequireInputCount(1, 1);
+        ctx.RequireType(0, DataType.Float);
+        var s = ctx.InputShape(0);
+        if (s.Rank < 3) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {s} must be N x C x spatial");
+        var outShape = Geometry(ctx, s.Rank - 2).OutputShape(ctx, s, s[1]);
+        ctx.SetOutput(0, DataType.Float, outShape);
+        ctx.SetOutput(1, DataType.Int64, outShape);
+    }
+
+    /// <summary>Runs <paramref name="window"/> for every output element of every plane.</summary>
+    protected static void ForEachWindow(Window3d w, int planes, Action<int, int, int, int, int> window)
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            int o = 0;
+            for (int z = 0; z < w.Out[0]; z++)
+                for (int y = 0; y < w.Out[1]; y++)
+                    for (int x = 0; x < w.Out[2]; x++)
+                        window(p, o++, z, y, x);
+        }
+    }
+
+    protected static int Planes(int[] dims) => dims[0] * dims[1];
+}

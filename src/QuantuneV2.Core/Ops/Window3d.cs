@@ -1,0 +1,39 @@
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>
+/// Conv/pool geometry with concrete sizes, normalised to three spatial dims (missing leading dims
+/// have size 1, kernel 1, stride 1, no pads) so that 1-D, 2-D and 3-D ops share one loop nest.
+/// </summary>
+public sealed class Window3d
+{
+    public readonly int[] In = new int[3], Out = new int[3], K = new int[3], S = new int[3], D = new int[3], PadBegin = new int[3], PadEnd = new int[3];
+
+    public Window3d(SpatialGeometry g, int[] inDims, int[] outDims)
+    {
+        int r = g.Rank, shift = 3 - r;
+        for (int k = 0; k < 3; k++) { In[k] = Out[k] = K[k] = S[k] = D[k] = 1; }
+        for (int k = 0; k < r; k++)
+        {
+            In[k + shift] = inDims[k + 2];
+            Out[k + shift] = outDims[k + 2];
+            K[k + shift] = g.Kernel[k];
+            S[k + shift] = g.Strides[k];
+            D[k + shift] = g.Dilations[k];
+            (PadBegin[k + shift], PadEnd[k + shift]) = g.Pads(k, inDims[k + 2]);
+        }
+    }
+
+    public int InPlane => In[0] * In[1] * In[2];
+    public int OutPlane => Out[0] * Out[1] * Out[2];
+    public int KernelVolume => K[0] * K[1] * K[2];
+
+    /// <summary>Output positions o along axis a whose tap k reads inside the input: [first, last).</summary>
+    public (int First, int Last) ValidOutputs(int a, int k)
+    {
+        int offset = k * D[a] - PadBegin[a];
+        // o*S + offset in [0, In)  ⇔  o ≥ ceil(−offset/S) and o ≤ floor((In−1−offset)/S)
+        int first = offset >= 0 ? 0 : (-offset + S[a] - 1) / S[a];
+        int lastIncl = In[a] - 1 - offset < 0 ? -1 : (In[a] - 1 - offset) / S[a];
+        return (Math.Min(first, Out[a]), Math.Clamp(lastIncl + 1, 0, Out[a]));
+    }
+}
