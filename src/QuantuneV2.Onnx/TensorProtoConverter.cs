@@ -41,7 +41,6 @@ internal static class TensorProtoConverter
             return FromBytes(type, dims, n, p.RawData.Span, p);
         }
 
-        var data = DataTypes.NewArray(type, n);
         int available = type switch
         {
             DataType.Float => p.FloatData.Count,
@@ -49,8 +48,10 @@ internal static class TensorProtoConverter
             DataType.Int64 => p.Int64Data.Count,
             _ => p.Int32Data.Count,
         };
+        // Check before allocating: dims alone must never make us allocate what the file does not hold.
         if (available != n)
             throw Invalid(p, DiagnosticCode.InvalidTensor, $"holds {available} values in its typed field, its dims need {n}");
+        var data = DataTypes.NewArray(type, n);
         switch (data)
         {
             case float[] f: p.FloatData.CopyTo(f, 0); break;

@@ -34,7 +34,7 @@ public class OnnxNodeTests(ITestOutputHelper output)
     public static bool InScope(string modelPath) => ModelOpTypes(modelPath).All(op => OpRegistry.TryGet(op, out _));
 
     private static IEnumerable<string> ModelOpTypes(string modelPath) =>
-        Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath)).Graph.Node.Select(n => n.Domain is "" or "ai.onnx" ? n.OpType : n.Domain + "." + n.OpType);
+        QuantuneV2.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath)).Graph.Node.Select(n => n.Domain is "" or "ai.onnx" ? n.OpType : n.Domain + "." + n.OpType);
 
     [Theory]
     [MemberData(nameof(Cases))]
