@@ -71,10 +71,12 @@ public sealed unsafe class Conv2d
         {
             _groupWeights = [];
             _depthwiseWeights = weights.ToArray();
-            // Whole vectors are computed; their reads stay inside the (zeroed) tail of the planes.
-            int computed = AlignedMemory.RoundUp(columns, MicroTile.Lanes(_isa));
+            // Rows of at least one vector are written straight to the output; narrower images are computed wide,
+            // whole vectors at a time, into a buffer. Either way reads stay inside the (zeroed) tail of the planes.
+            int lanes = MicroTile.Lanes(_isa);
+            int computed = AlignedMemory.RoundUp(columns, lanes);
             _planesLength = checked((int)Math.Max(_planes.ChannelSize, maxOffset + computed));
-            _wideLength = computed;
+            _wideLength = g.OutWidth >= lanes ? 0 : computed;
         }
         else
         {
@@ -183,7 +185,7 @@ public sealed unsafe class Conv2d
     {
         var g = Geometry;
         int multiplier = g.OutChannels / g.InChannels, taps = g.KernelHeight * g.KernelWidth;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth, columns = _planes.WideColumns;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth, columns = _planes.WideColumns, wq = _planes.PhaseColumns;
         float* wide = scratch + Aligned(_planesLength);
         fixed (float* weights = _depthwiseWeights)
         {
@@ -194,8 +196,17 @@ public sealed unsafe class Conv2d
                 {
                     int oc = c * multiplier + m;
                     float bias = _bias.Length == 0 ? 0f : _bias[oc];
-                    DepthwiseKernel.Run<TOps, TVec>(scratch, Offsets, weights + oc * taps, taps, bias, _activation, wide, columns);
-                    _planes.Compact(wide, 0, columns, output + (nint)oc * outPlane);
+                    float* w = weights + oc * taps, dst = output + (nint)oc * outPlane;
+                    if (_wideLength == 0)
+                    {
+                        for (int oy = 0; oy < g.OutHeight; oy++)
+                            DepthwiseKernel.Run<TOps, TVec>(scratch + (nint)oy * wq, Offsets, w, taps, bias, _activation, dst + (nint)oy * g.OutWidth, g.OutWidth);
+                    }
+                    else
+                    {
+                        DepthwiseKernel.Run<TOps, TVec>(scratch, Offsets, w, taps, bias, _activation, wide, _wideLength);
+                        _planes.Compact(wide, 0, columns, dst);
+                    }
                 }
             }
         }

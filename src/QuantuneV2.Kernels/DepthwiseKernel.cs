@@ -9,8 +9,8 @@ namespace QuantuneV2.Kernels;
 internal static unsafe class DepthwiseKernel
 {
     /// <summary>
-    /// dst[j] = activation(bias + Σ_t weights[t]·planes[taps[t] + j]) for j below <paramref name="count"/>
-    /// rounded up to whole vectors (the caller provides that much room, and readable planes behind it).
+    /// dst[j] = activation(bias + Σ_t weights[t]·planes[taps[t] + j]) for j below <paramref name="count"/>,
+    /// which must be at least one vector: a ragged end is covered by a last vector overlapping the previous one.
     /// </summary>
     internal static void Run<TOps, TVec>(
         float* planes, nint* taps, float* weights, int tapCount, float bias, Activation activation, float* dst, int count)
@@ -41,6 +41,8 @@ internal static unsafe class DepthwiseKernel
 
         for (; j < count; j += w)
         {
+            // Recomputing a few outputs is cheaper than a scalar tail, and harmless: dst is not read.
+            j = Math.Min(j, count - w);
             TVec a = start;
             for (int t = 0; t < tapCount; t++)
                 a = TOps.MulAdd(TOps.Broadcast(weights[t]), TOps.Load(planes + taps[t] + j), a);

@@ -27,7 +27,7 @@ internal static unsafe class GemmDriver<TK>
         float* a, int m, int k, float* b, nint* rows, int n, int readable, float* c, nint ldc,
         float* bias, bool accumulate, Activation activation, float* edge)
     {
-        int mr = TK.Mr, nr = TK.Nr;
+        int mr = TK.Mr, nr = TK.Nr, lanes = TK.Lanes;
         int kBlocks = (k + GemmBlocking.KcMax - 1) / GemmBlocking.KcMax;
         int kcStep = (k + kBlocks - 1) / kBlocks;
         int nc = GemmBlocking.Nc(nr);
@@ -46,7 +46,7 @@ internal static unsafe class GemmDriver<TK>
                 var act = pc + kc == k ? activation : default;
 
                 int lastPanel = jc + (jEnd - jc - 1) / nr * nr;
-                if (lastPanel + nr > readable)
+                if (lastPanel + AlignedMemory.RoundUp(jEnd - lastPanel, lanes) > readable)
                     PackEdge(edge, b + lastPanel, rows + pc, kc, jEnd - lastPanel, nr);
 
                 for (int ir = 0; ir < m; ir += mr)
@@ -56,15 +56,17 @@ internal static unsafe class GemmDriver<TK>
                     var e = new TileEpilogue(first && bias != null ? bias + ir : null, acc, act);
                     for (int jr = jc; jr < jEnd; jr += nr)
                     {
-                        bool inPlace = jr + nr <= readable;
+                        // A last panel narrower than Nr runs only the vectors it needs.
+                        int nv = Math.Min(nr, jEnd - jr);
+                        int vectors = (nv + lanes - 1) / lanes;
+                        bool inPlace = jr + vectors * lanes <= readable;
                         float* bp = inPlace ? b + jr : edge;
                         nint* rp = inPlace ? rows + pc : edgeRows;
                         float* ct = c + ir * ldc + jr;
-                        int nv = Math.Min(nr, jEnd - jr);
-                        if (mv == mr && nv == nr)
-                            TK.Run(ap, bp, rp, kc, ct, ldc, e);
+                        if (mv == mr && nv == vectors * lanes)
+                            TK.Run(ap, bp, rp, kc, ct, ldc, vectors, e);
                         else
-                            PartialTile(ap, bp, rp, kc, ct, ldc, mv, nv, e, tile, tileBias);
+                            PartialTile(ap, bp, rp, kc, ct, ldc, mv, nv, vectors, e, tile, tileBias);
                     }
                 }
             }
@@ -73,7 +75,7 @@ internal static unsafe class GemmDriver<TK>
 
     /// <summary>A tile cut by the edge of C: run the full kernel on a local tile, then copy the valid part.</summary>
     private static void PartialTile(
-        float* a, float* b, nint* rows, int kc, float* c, nint ldc, int mv, int nv, in TileEpilogue e, float* tile, float* tileBias)
+        float* a, float* b, nint* rows, int kc, float* c, nint ldc, int mv, int nv, int vectors, in TileEpilogue e, float* tile, float* tileBias)
     {
         int nr = TK.Nr;
         if (e.Accumulate)
@@ -91,7 +93,7 @@ internal static unsafe class GemmDriver<TK>
             bias = tileBias;
         }
 
-        TK.Run(a, b, rows, kc, tile, nr, new TileEpilogue(bias, e.Accumulate, e.Activation));
+        TK.Run(a, b, rows, kc, tile, nr, vectors, new TileEpilogue(bias, e.Accumulate, e.Activation));
         for (int r = 0; r < mv; r++)
             new ReadOnlySpan<float>(tile + r * nr, nv).CopyTo(new Span<float>(c + r * ldc, nv));
     }

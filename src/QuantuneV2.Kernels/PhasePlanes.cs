@@ -70,11 +70,13 @@ internal readonly unsafe struct PhasePlanes
                             continue;
                         }
 
+                        // Pads are a few floats: plain loops beat span calls here, once per row.
                         float* row = plane + (nint)iy * inW + x0;
-                        new Span<float>(dst, lo).Clear();
+                        for (int xq = 0; xq < lo; xq++)
+                            dst[xq] = 0f;
                         if (sW == 1)
                         {
-                            new ReadOnlySpan<float>(row, hi - lo).CopyTo(new Span<float>(dst + lo, hi - lo));
+                            Buffer.MemoryCopy(row, dst + lo, (hi - lo) * sizeof(float), (hi - lo) * sizeof(float));
                         }
                         else
                         {
@@ -82,7 +84,8 @@ internal readonly unsafe struct PhasePlanes
                                 dst[xq] = *row;
                         }
 
-                        new Span<float>(dst + hi, wq - hi).Clear();
+                        for (int xq = hi; xq < wq; xq++)
+                            dst[xq] = 0f;
                     }
                 }
             }
