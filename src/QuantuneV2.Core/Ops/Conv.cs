@@ -1,6 +1,7 @@
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Kernels;
 
 namespace QuantuneV2.Core.Ops;
 
@@ -50,7 +51,32 @@ public sealed class Conv : Op
         var xDims = ctx.InputDims(0);
         var wDims = ctx.InputDims(1);
         var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
-        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1));
+        int groups = (int)ctx.Int("group", 1);
+        // Constant 2-D convolutions (every real CNN layer) take the packed SIMD path; the rest the direct loop.
+        if (g.Rank == 2 && ctx.Constant(1) is { } w && (!ctx.HasInput(2) || ctx.Constant(2) is not null))
+        {
+            var (top, bottom) = g.Pads(0, xDims[2]);
+            var (left, right) = g.Pads(1, xDims[3]);
+            var geometry = new Conv2dGeometry(xDims[1], xDims[2], xDims[3], wDims[0], g.Kernel[0], g.Kernel[1], g.Strides[0], g.Strides[1],
+                g.Dilations[0], g.Dilations[1], top, left, bottom, right, groups);
+            return new PackedKernel(new Conv2d(geometry, w.Floats, ctx.Constant(2) is { } b ? b.Floats : default), xDims[0]);
+        }
+        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], groups);
+    }
+
+    /// <summary>Weights packed once at creation; one image of the batch per call, with the kernel's own scratch.</summary>
+    private sealed class PackedKernel(Conv2d conv, int batch) : Kernel
+    {
+        private readonly float[] _scratch = new float[conv.ScratchLength];
+
+        public override void Run(Tensor?[] inputs, Tensor[] outputs)
+        {
+            var g = conv.Geometry;
+            int inPlane = g.InChannels * g.InHeight * g.InWidth, outPlane = g.OutChannels * g.OutHeight * g.OutWidth;
+            var x = inputs[0]!.Floats;
+            var y = outputs[0].Floats;
+            for (int n = 0; n < batch; n++) conv.Run(x.Slice(n * inPlane, inPlane), y.Slice(n * outPlane, outPlane), _scratch);
+        }
     }
 
     /// <summary>Direct convolution: for each weight tap, a strided multiply-add over the valid output range.</summary>
