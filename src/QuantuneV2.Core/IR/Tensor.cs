@@ -55,7 +55,8 @@ public sealed class Tensor
         {
             case long[] l: Array.Copy(l, r, Length); break;
             case int[] i: for (int k = 0; k < Length; k++) r[k] = i[k]; break;
-            case sbyte[] s: for (int k = 0; k < Length; k++) r[k] = s[k]; break;
+            // The runtime lets a byte[] match an sbyte[] pattern (and back): the data type tells them apart.
+            case sbyte[] s when DataType == DataType.Int8: for (int k = 0; k < Length; k++) r[k] = s[k]; break;
             case byte[] b: for (int k = 0; k < Length; k++) r[k] = b[k]; break;
             case bool[] z: for (int k = 0; k < Length; k++) r[k] = z[k] ? 1 : 0; break;
             default: throw new InvalidOperationException($"{DataType} tensor is not integral");
