@@ -28,7 +28,7 @@ internal static partial class NpyReader
 
     public static Tensor Read(string path) => Parse(DatasetErrors.ReadAllBytes(path), path);
 
-    internal static Tensor Parse(ReadOnlySpan<byte> file, string path)
+    private static Tensor Parse(ReadOnlySpan<byte> file, string path)
     {
         if (file.Length < 10 || file[0] != 0x93 || !file[1..6].SequenceEqual("NUMPY"u8))
             throw DatasetErrors.Data(path, "is not a .npy file (no \\x93NUMPY magic)");
