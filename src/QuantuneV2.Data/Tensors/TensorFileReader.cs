@@ -12,7 +12,21 @@ public static class TensorFileReader
     private static readonly Dictionary<string, Func<string, Tensor>> Readers = new(StringComparer.OrdinalIgnoreCase)
     {
         [".npy"] = NpyReader.Read,
+        [".pb"] = ReadTensorProto,
     };
+
+    // ONNX TensorProto files (the format of ONNX test data sets); front-end errors become data errors.
+    private static Tensor ReadTensorProto(string path)
+    {
+        try
+        {
+            return Onnx.OnnxModel.ReadTensor(path);
+        }
+        catch (Core.Diagnostics.QuantuneException e) when (e.Code != Core.Diagnostics.DiagnosticCode.DatasetData)
+        {
+            throw DatasetErrors.Data(path, e.Message, e);
+        }
+    }
 
     /// <summary>The extensions <see cref="Read"/> understands, with the dot (".npy").</summary>
     public static IReadOnlyCollection<string> Extensions => Readers.Keys;

@@ -31,6 +31,18 @@ public sealed class TensorKindTests : IDisposable
     }
 
     [Fact]
+    public void OnnxTensorProtoFilesLoad()
+    {
+        var t = Tensor.FromFloats([1.5f, -2, 3, 4], 1, 4);
+        QuantuneV2.Onnx.OnnxModel.WriteTensor(_temp.Write("pb/x.pb", []), t);
+        var d = _temp.Load("""{ "kind": "tensors", "path": "pb" }""");
+        Assert.Equal([1, 4], d.SampleDims);
+        Assert.Equal(t.Floats.ToArray(), d.LoadInput(0).Floats.ToArray());
+        var bad = Assert.Throws<QuantuneException>(() => TensorFileReader.Read(_temp.Write("bad.pb", [0xff, 0xff, 0xff])));
+        Assert.Equal(DiagnosticCode.DatasetData, bad.Code);
+    }
+
+    [Fact]
     public void ReaderKeepsTheStoredElementType()
     {
         var u8 = TensorFileReader.Read(_temp.Write("u.npy", TempData.Npy("|u1", [3], [1, 2, 255])));
@@ -109,8 +121,9 @@ public sealed class TensorKindTests : IDisposable
     [Fact]
     public void UnknownTensorFileTypeIsADataError()
     {
-        _temp.Write("input_0.pb", [8, 1]);
-        var e = _temp.LoadFails("""{ "kind": "tensors", "files": ["input_0.pb"] }""", DiagnosticCode.DatasetData, "input_0.pb");
+        _temp.Write("input_0.pt", [8, 1]);
+        var e = _temp.LoadFails("""{ "kind": "tensors", "files": ["input_0.pt"] }""", DiagnosticCode.DatasetData, "input_0.pt");
         Assert.Contains(".npy", e.Message);
+        Assert.Contains(".pb", e.Message);
     }
 }
