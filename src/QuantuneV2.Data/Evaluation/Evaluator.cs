@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using QuantuneV2.Core.Analysis;
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+
+namespace QuantuneV2.Data.Evaluation;
+
+/// <summary>Runs a model over a labelled data set on all cores and scores top-1/top-5 (ties rank the lower class first).</summary>
+public static class Evaluator
+{
+    public static EvaluationResult Run(Graph graph, Dataset data, int? limit = null, int? threads = null, IProgressReporter? progress = null)
+    {
+        if (!data.HasLabels) throw DatasetErrors.Spec(data.SpecPath, "has no labels; evaluation needs a labelled data set");
+        if (graph.Inputs.Length != 1) throw new QuantuneException(DiagnosticCode.InvalidInput, $"the model has {graph.Inputs.Length} runtime inputs; evaluation feeds exactly one");
+        data.CheckModelInput(graph.Inputs[0].Name, graph.Inputs[0].Type.Shape ?? Shape.Scalar);
+        int count = Math.Min(limit ?? data.Count, data.Count);
+        int workers = threads ?? Environment.ProcessorCount;
+        var predictions = new int[count];
+        int top1 = 0, top5 = 0;
+        var clock = Stopwatch.StartNew();
+        ParallelRunner.Run(graph, count, workers,
+            (i, input) => data.LoadInput(i, input.Floats),
+            (i, outputs) =>
+            {
+                var scores = outputs[0].Floats;
+                int label = data.Label(i);
+                predictions[i] = TopK.ArgMax(scores);
+                if (predictions[i] == label) Interlocked.Increment(ref top1);
+                if (TopK.Contains(scores, label, 5)) Interlocked.Increment(ref top5);
+            }, progress, "evaluating");
+        return new EvaluationResult(count, top1, top5, predictions, clock.Elapsed, Math.Clamp(workers, 1, Math.Max(count, 1)));
+    }
+}
