@@ -6,14 +6,16 @@ namespace QuantuneV2.Core.Analysis;
 public readonly record struct LayerCost(long Parameters, long Macs)
 {
     /// <summary>
-    /// Parameters are the elements of constant float inputs (weights, biases, BN scale/shift/stats);
+    /// Parameters are the elements of constant float inputs (weights, biases, BN scale/shift), without
+    /// BN running mean/variance, which are statistics, not parameters (as published counts do it);
     /// MACs count the multiply-accumulates of Conv, Gemm and MatMul (0 for everything else, as usual).
     /// Symbolic batch dims count as 1.
     /// </summary>
     public static LayerCost Of(Graph graph, Node node)
     {
         long parameters = 0;
-        foreach (var i in node.Inputs.Where(i => i.Length > 0).Distinct())
+        var inputs = node.OpType == "BatchNormalization" ? node.Inputs.Take(3) : node.Inputs;
+        foreach (var i in inputs.Where(i => i.Length > 0).Distinct())
             if (graph.Initializers.TryGetValue(i, out var t) && t.DataType == DataType.Float) parameters += t.Length;
         return new LayerCost(parameters, CountMacs(graph, node));
     }
