@@ -1,4 +1,5 @@
 using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
 
 namespace QuantuneV2.Core.Ops;
 
@@ -13,47 +14,56 @@ public sealed class MaxPool : PoolBase
     {
         var inDims = ctx.InputDims(0);
         var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
-        bool columnMajor = ctx.Int("storage_order", 0) != 0;
-        int planes = Planes(inDims);
-        return new DelegateKernel((inputs, outputs) =>
+        return new MaxKernel(w, Planes(inDims), ctx.Int("storage_order", 0) != 0);
+    }
+
+    private sealed class MaxKernel(Window3d w, int planes, bool columnMajor) : Kernel
+    {
+        public override void Run(Tensor?[] inputs, Tensor[] outputs)
         {
-            var x = (float[])inputs[0]!.Data;
-            var y = (float[])outputs[0].Data;
-            var ind = outputs.Length > 1 ? outputs[1] : null;
-            ForEachWindow(w, planes, (p, o, z, yy, xx) =>
+            var x = inputs[0]!.Floats;
+            var y = outputs[0].Floats;
+            var indices = outputs.Length > 1 && outputs[1].Length > 0 ? outputs[1].Span<long>() : default;
+            for (int p = 0; p < planes; p++)
             {
-                float best = float.NegativeInfinity;
-                int bestAt = -1;
-                for (int a = 0; a < w.K[0]; a++)
+                var plane = x.Slice(p * w.InPlane, w.InPlane);
+                int o = p * w.OutPlane;
+                for (int z = 0; z < w.Out[0]; z++)
                 {
-                    int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0];
-                    if ((uint)iz >= (uint)w.In[0]) continue;
-                    for (int b = 0; b < w.K[1]; b++)
+                    var (a0, a1) = w.ValidTaps(0, z);
+                    for (int yy = 0; yy < w.Out[1]; yy++)
                     {
-                        int iy = yy * w.S[1] - w.PadBegin[1] + b * w.D[1];
-                        if ((uint)iy >= (uint)w.In[1]) continue;
-                        for (int c = 0; c < w.K[2]; c++)
+                        var (b0, b1) = w.ValidTaps(1, yy);
+                        for (int xx = 0; xx < w.Out[2]; xx++, o++)
                         {
-                            int ix = xx * w.S[2] - w.PadBegin[2] + c * w.D[2];
-                            if ((uint)ix >= (uint)w.In[2]) continue;
-                            int at = (iz * w.In[1] + iy) * w.In[2] + ix;
-                            float v = x[p * w.InPlane + at];
-                            if (v > best || bestAt < 0) { best = v; bestAt = at; }
+                            var (c0, c1) = w.ValidTaps(2, xx);
+                            float best = float.NegativeInfinity;
+                            int bestAt = -1;
+                            for (int a = a0; a < a1; a++)
+                            {
+                                int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0];
+                                for (int b = b0; b < b1; b++)
+                                {
+                                    int row = (iz * w.In[1] + yy * w.S[1] - w.PadBegin[1] + b * w.D[1]) * w.In[2] + xx * w.S[2] - w.PadBegin[2];
+                                    for (int c = c0; c < c1; c++)
+                                    {
+                                        int at = row + c * w.D[2];
+                                        if (plane[at] > best || bestAt < 0) { best = plane[at]; bestAt = at; }
+                                    }
+                                }
+                            }
+                            y[o] = best;
+                            if (!indices.IsEmpty) indices[o] = (long)p * w.InPlane + (columnMajor ? ColumnMajor(bestAt) : bestAt);
                         }
                     }
                 }
-                y[p * w.OutPlane + o] = best;
-                if (ind is { Length: > 0 })
-                {
-                    int at = bestAt;
-                    if (columnMajor)
-                    {
-                        int iz = at / (w.In[1] * w.In[2]), iy = at / w.In[2] % w.In[1], ix = at % w.In[2];
-                        at = (ix * w.In[1] + iy) * w.In[0] + iz;
-                    }
-                    ind.Span<long>()[p * w.OutPlane + o] = (long)p * w.InPlane + at;
-                }
-            });
-        });
+            }
+        }
+
+        private int ColumnMajor(int at)
+        {
+            int iz = at / (w.In[1] * w.In[2]), iy = at / w.In[2] % w.In[1], ix = at % w.In[2];
+            return (ix * w.In[1] + iy) * w.In[0] + iz;
+        }
     }
 }

@@ -30,18 +30,5 @@ public abstract class PoolBase : Op
         ctx.SetOutput(1, DataType.Int64, outShape);
     }
 
-    /// <summary>Runs <paramref name="window"/> for every output element of every plane.</summary>
-    protected static void ForEachWindow(Window3d w, int planes, Action<int, int, int, int, int> window)
-    {
-        for (int p = 0; p < planes; p++)
-        {
-            int o = 0;
-            for (int z = 0; z < w.Out[0]; z++)
-                for (int y = 0; y < w.Out[1]; y++)
-                    for (int x = 0; x < w.Out[2]; x++)
-                        window(p, o++, z, y, x);
-        }
-    }
-
     protected static int Planes(int[] dims) => dims[0] * dims[1];
 }

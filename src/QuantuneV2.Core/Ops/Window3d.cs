@@ -27,6 +27,16 @@ public sealed class Window3d
     public int OutPlane => Out[0] * Out[1] * Out[2];
     public int KernelVolume => K[0] * K[1] * K[2];
 
+    /// <summary>Taps k along axis a that read inside the input for output position o: [first, last).</summary>
+    public (int First, int Last) ValidTaps(int a, int o)
+    {
+        int start = o * S[a] - PadBegin[a];
+        // start + k*D in [0, In)  ⇔  k ≥ ceil(−start/D) and k < ceil((In − start)/D)
+        int first = start >= 0 ? 0 : (-start + D[a] - 1) / D[a];
+        int last = In[a] - start <= 0 ? 0 : (In[a] - start + D[a] - 1) / D[a];
+        return (Math.Min(first, K[a]), Math.Min(last, K[a]));
+    }
+
     /// <summary>Output positions o along axis a whose tap k reads inside the input: [first, last).</summary>
     public (int First, int Last) ValidOutputs(int a, int k)
     {
