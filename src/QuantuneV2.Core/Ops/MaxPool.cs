@@ -24,31 +24,38 @@ public sealed class MaxPool : PoolBase
             var x = inputs[0]!.Floats;
             var y = outputs[0].Floats;
             var indices = outputs.Length > 1 && outputs[1].Length > 0 ? outputs[1].Span<long>() : default;
+            // Geometry in locals: the JIT cannot hoist array reads out of these loops by itself.
+            int outZ = w.Out[0], outY = w.Out[1], outX = w.Out[2], inY = w.In[1], inX = w.In[2];
+            int sz = w.S[0], sy = w.S[1], sx = w.S[2], dz = w.D[0], dy = w.D[1], dx = w.D[2];
+            int pz = w.PadBegin[0], py = w.PadBegin[1], px = w.PadBegin[2];
+            var tapsX = new (int First, int Last)[outX];
+            for (int xx = 0; xx < outX; xx++) tapsX[xx] = w.ValidTaps(2, xx);
             for (int p = 0; p < planes; p++)
             {
                 var plane = x.Slice(p * w.InPlane, w.InPlane);
                 int o = p * w.OutPlane;
-                for (int z = 0; z < w.Out[0]; z++)
+                for (int z = 0; z < outZ; z++)
                 {
                     var (a0, a1) = w.ValidTaps(0, z);
-                    for (int yy = 0; yy < w.Out[1]; yy++)
+                    for (int yy = 0; yy < outY; yy++)
                     {
                         var (b0, b1) = w.ValidTaps(1, yy);
-                        for (int xx = 0; xx < w.Out[2]; xx++, o++)
+                        for (int xx = 0; xx < outX; xx++, o++)
                         {
-                            var (c0, c1) = w.ValidTaps(2, xx);
+                            var (c0, c1) = tapsX[xx];
                             float best = float.NegativeInfinity;
                             int bestAt = -1;
                             for (int a = a0; a < a1; a++)
                             {
-                                int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0];
+                                int iz = z * sz - pz + a * dz;
                                 for (int b = b0; b < b1; b++)
                                 {
-                                    int row = (iz * w.In[1] + yy * w.S[1] - w.PadBegin[1] + b * w.D[1]) * w.In[2] + xx * w.S[2] - w.PadBegin[2];
+                                    int row = (iz * inY + yy * sy - py + b * dy) * inX + xx * sx - px;
                                     for (int c = c0; c < c1; c++)
                                     {
-                                        int at = row + c * w.D[2];
-                                        if (plane[at] > best || bestAt < 0) { best = plane[at]; bestAt = at; }
+                                        int at = row + c * dx;
+                                        float v = plane[at];
+                                        if (v > best || bestAt < 0) { best = v; bestAt = at; }
                                     }
                                 }
                             }
