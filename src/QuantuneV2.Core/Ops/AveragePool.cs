@@ -1,5 +1,4 @@
 using QuantuneV2.Core.Execution;
-using QuantuneV2.Core.IR;
 
 namespace QuantuneV2.Core.Ops;
 
@@ -14,48 +13,31 @@ public sealed class AveragePool : PoolBase
     {
         var inDims = ctx.InputDims(0);
         var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
-        return new AverageKernel(w, Planes(inDims), ctx.Int("count_include_pad", 0) != 0);
+        bool includePad = ctx.Int("count_include_pad", 0) != 0;
+        int planes = Planes(inDims);
+        return new DelegateKernel((inputs, outputs) =>
+        {
+            var reducer = new Mean(w, (float[])outputs[0].Data, includePad);
+            ForEachWindow(w, planes, inputs[0]!.Floats, ref reducer);
+        });
     }
 
-    private sealed class AverageKernel(Window3d w, int planes, bool includePad) : Kernel
+    private struct Mean(Window3d w, float[] y, bool includePad) : IWindowReducer
     {
-        public override void Run(Tensor?[] inputs, Tensor[] outputs)
+        private float _sum;
+
+        public void Start() => _sum = 0;
+
+        public void Add(float value, int at) => _sum += value;
+
+        public readonly void Finish(int plane, int o, int z, int y0, int x0, int taps)
         {
-            var x = inputs[0]!.Floats;
-            var y = outputs[0].Floats;
-            for (int p = 0; p < planes; p++)
-            {
-                var plane = x.Slice(p * w.InPlane, w.InPlane);
-                int o = p * w.OutPlane;
-                for (int z = 0; z < w.Out[0]; z++)
-                {
-                    var (a0, a1) = w.ValidTaps(0, z);
-                    for (int yy = 0; yy < w.Out[1]; yy++)
-                    {
-                        var (b0, b1) = w.ValidTaps(1, yy);
-                        for (int xx = 0; xx < w.Out[2]; xx++, o++)
-                        {
-                            var (c0, c1) = w.ValidTaps(2, xx);
-                            float sum = 0;
-                            for (int a = a0; a < a1; a++)
-                            {
-                                int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0];
-                                for (int b = b0; b < b1; b++)
-                                {
-                                    int row = (iz * w.In[1] + yy * w.S[1] - w.PadBegin[1] + b * w.D[1]) * w.In[2] + xx * w.S[2] - w.PadBegin[2];
-                                    for (int c = c0; c < c1; c++) sum += plane[row + c * w.D[2]];
-                                }
-                            }
-                            int count = includePad ? PaddedTaps(0, z) * PaddedTaps(1, yy) * PaddedTaps(2, xx) : (a1 - a0) * (b1 - b0) * (c1 - c0);
-                            y[o] = sum / Math.Max(count, 1);
-                        }
-                    }
-                }
-            }
+            int count = includePad ? PaddedTaps(0, z) * PaddedTaps(1, y0) * PaddedTaps(2, x0) : taps;
+            y[o] = _sum / Math.Max(count, 1);
         }
 
         // Taps inside input + pads; taps past the end padding (ceil mode) never count, as ONNX Runtime does.
-        private int PaddedTaps(int a, int o)
+        private readonly int PaddedTaps(int a, int o)
         {
             int start = o * w.S[a] - w.PadBegin[a];
             int n = 0;
