@@ -124,7 +124,7 @@ internal static class GemmBlocking
     internal const int KcMax = 256;
 
     /// <summary>Columns per block: 256 rounded to whole panels, so KcMax·Nc floats of B (240 KiB for 8×48) sit in L2.</summary>
-    internal static int Nc(int nr) => Math.Max(1, 256 / nr) * nr;
+    internal static int Nc(int nr) => Math.Max(1, 512 / nr) * nr;
 
     /// <summary>Floats of the buffer the driver needs for a panel it cannot read in place.</summary>
     internal static int EdgeLength(int nr) => KcMax * nr;
