@@ -26,4 +26,12 @@ internal readonly unsafe struct Vector128Ops : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Evens(Vector128<float> a, Vector128<float> b)
+    {
+        // One permute per source moves its even lanes to the low half; the halves are then joined.
+        var order = Vector128.Create(0, 2, 1, 3);
+        return Vector128.Create(Vector128.Shuffle(a, order).GetLower(), Vector128.Shuffle(b, order).GetLower());
+    }
 }

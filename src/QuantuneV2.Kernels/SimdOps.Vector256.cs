@@ -26,4 +26,12 @@ internal readonly unsafe struct Vector256Ops : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Evens(Vector256<float> a, Vector256<float> b)
+    {
+        // One permute per source moves its even lanes to the low half; the halves are then joined.
+        var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        return Vector256.Create(Vector256.Shuffle(a, order).GetLower(), Vector256.Shuffle(b, order).GetLower());
+    }
 }

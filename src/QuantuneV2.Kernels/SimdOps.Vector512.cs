@@ -26,4 +26,12 @@ internal readonly unsafe struct Vector512Ops : ISimdOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evens(Vector512<float> a, Vector512<float> b)
+    {
+        // One permute per source moves its even lanes to the low half; the halves are then joined.
+        var order = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+        return Vector512.Create(Vector512.Shuffle(a, order).GetLower(), Vector512.Shuffle(b, order).GetLower());
+    }
 }

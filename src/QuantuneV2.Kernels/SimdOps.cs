@@ -26,4 +26,7 @@ internal unsafe interface ISimdOps<TVec>
     static abstract TVec Max(TVec a, TVec b);
 
     static abstract TVec Min(TVec a, TVec b);
+
+    /// <summary>The even-indexed lanes of a followed by b: the stride-2 gather of 2·Count floats.</summary>
+    static abstract TVec Evens(TVec a, TVec b);
 }
