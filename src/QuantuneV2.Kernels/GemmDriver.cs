@@ -123,7 +123,8 @@ internal static class GemmBlocking
     /// <summary>Depth per block: an 8×256 A micro-panel is 8 KiB, a quarter of L1.</summary>
     internal const int KcMax = 256;
 
-    /// <summary>Columns per block: 256 rounded to whole panels, so KcMax·Nc floats of B (240 KiB for 8×48) sit in L2.</summary>
+    /// <summary>Columns per block: 512 rounded down to whole panels (480 for 8×48), so the block's B rows, at most
+    /// KcMax·Nc floats (480 KiB), stay in a 1 MiB L2 while every row tile sweeps them.</summary>
     internal static int Nc(int nr) => Math.Max(1, 512 / nr) * nr;
 
     /// <summary>Floats of the buffer the driver needs for a panel it cannot read in place.</summary>

@@ -62,6 +62,7 @@ internal readonly unsafe struct PhasePlanes
         where TVec : struct
     {
         int sH = _g.StrideH, sW = _g.StrideW, wq = PhaseColumns, inW = _g.InWidth;
+        float* srcEnd = src + (nint)channels * _g.InHeight * inW;
         for (int c = 0; c < channels; c++)
         {
             float* plane = src + (nint)c * _g.InHeight * inW;
@@ -93,7 +94,7 @@ internal readonly unsafe struct PhasePlanes
                         if (sW == 1)
                             Buffer.MemoryCopy(row, dst + lo, (hi - lo) * sizeof(float), (hi - lo) * sizeof(float));
                         else if (sW == 2)
-                            GatherEvens<TOps, TVec>(dst + lo, row, hi - lo);
+                            GatherEvens<TOps, TVec>(dst + lo, row, hi - lo, srcEnd);
                         else
                             Gather(dst + lo, row, hi - lo, sW);
 
@@ -121,14 +122,25 @@ internal readonly unsafe struct PhasePlanes
         }
     }
 
-    /// <summary>dst[i] = src[2i] for i below count, a vector at a time; never reads past src[2·count − 2].</summary>
-    private static void GatherEvens<TOps, TVec>(float* dst, float* src, int count)
+    /// <summary>
+    /// dst[i] = src[2i] for i below count, a vector at a time. A vector ending the run reads src[2·count − 1],
+    /// one float past what is needed, so it overlaps the previous one and is only used while that float lies
+    /// before <paramref name="srcEnd"/>; otherwise the tail is scalar.
+    /// </summary>
+    private static void GatherEvens<TOps, TVec>(float* dst, float* src, int count, float* srcEnd)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
     {
         int w = TOps.Count, i = 0;
         for (; i + w < count; i += w)
             TOps.Store(dst + i, TOps.Evens(TOps.Load(src + 2 * i), TOps.Load(src + 2 * i + w)));
+        if (count >= w && src + 2 * count - 1 < srcEnd)
+        {
+            i = count - w;
+            TOps.Store(dst + i, TOps.Evens(TOps.Load(src + 2 * i), TOps.Load(src + 2 * i + w)));
+            return;
+        }
+
         Gather(dst + i, src + 2 * i, count - i, 2);
     }
 

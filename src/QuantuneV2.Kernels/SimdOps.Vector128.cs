@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace QuantuneV2.Kernels;
 
@@ -30,7 +32,10 @@ internal readonly unsafe struct Vector128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Evens(Vector128<float> a, Vector128<float> b)
     {
-        // One permute per source moves its even lanes to the low half; the halves are then joined.
+        if (AdvSimd.Arm64.IsSupported)
+            return AdvSimd.Arm64.UnzipEven(a, b);
+        if (Sse.IsSupported)
+            return Sse.Shuffle(a, b, 0b10_00_10_00);
         var order = Vector128.Create(0, 2, 1, 3);
         return Vector128.Create(Vector128.Shuffle(a, order).GetLower(), Vector128.Shuffle(b, order).GetLower());
     }
