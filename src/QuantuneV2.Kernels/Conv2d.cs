@@ -201,7 +201,17 @@ public sealed unsafe class Conv2d
                     float* w = weights + oc * taps, dst = output + (nint)oc * outPlane;
                     if (_wideLength == 0)
                     {
-                        for (int oy = 0; oy < g.OutHeight; oy++)
+                        int oy = 0;
+                        if (g.StrideH == 1 && g.DilationH == 1)
+                        {
+                            for (; oy + 1 < g.OutHeight; oy += 2)
+                            {
+                                float* row = dst + (nint)oy * g.OutWidth;
+                                DepthwiseKernel.RunRowPair<TOps, TVec>(scratch + (nint)oy * wq, Offsets, w, g.KernelHeight, g.KernelWidth, wq, bias, _activation, row, row + g.OutWidth, g.OutWidth);
+                            }
+                        }
+
+                        for (; oy < g.OutHeight; oy++)
                             DepthwiseKernel.Run<TOps, TVec>(scratch + (nint)oy * wq, Offsets, w, taps, bias, _activation, dst + (nint)oy * g.OutWidth, g.OutWidth);
                     }
                     else

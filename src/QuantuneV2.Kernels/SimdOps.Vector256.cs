@@ -32,9 +32,8 @@ internal readonly unsafe struct Vector256Ops : ISimdOps<Vector256<float>>
     public static Vector256<float> Evens(Vector256<float> a, Vector256<float> b)
     {
         // Each source's even lanes to its low half (vpermps), then the two low halves joined (vperm2f128).
+        // Vector256 is only accelerated (and only dispatched) where AVX2 is.
         var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        if (Avx2.IsSupported)
-            return Avx.Permute2x128(Avx2.PermuteVar8x32(a, order), Avx2.PermuteVar8x32(b, order), 0x20);
-        return Vector256.Create(Vector256.Shuffle(a, order).GetLower(), Vector256.Shuffle(b, order).GetLower());
+        return Avx.Permute2x128(Avx2.PermuteVar8x32(a, order), Avx2.PermuteVar8x32(b, order), 0x20);
     }
 }

@@ -31,10 +31,9 @@ internal readonly unsafe struct Vector512Ops : ISimdOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Evens(Vector512<float> a, Vector512<float> b)
     {
-        // One two-source permute (vpermt2ps); joining two one-source shuffles makes the JIT spill.
+        // One two-source permute (vpermt2ps); joining two one-source shuffles makes the JIT spill. Vector512 is
+        // only accelerated (and only dispatched) where AVX-512F is.
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        if (Avx512F.IsSupported)
-            return Avx512F.PermuteVar16x32x2(a, evens, b);
-        return Vector512.Create(Vector512.Shuffle(a, evens).GetLower(), Vector512.Shuffle(b, evens).GetLower());
+        return Avx512F.PermuteVar16x32x2(a, evens, b);
     }
 }

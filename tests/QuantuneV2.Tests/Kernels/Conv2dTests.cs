@@ -45,6 +45,8 @@ public class Conv2dTests
         ("depthwise multiplier 2", G(4, 8, 9, 8, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 4)),
         ("depthwise 5x5 dilation 2", G(3, 13, 12, 3, 5, 5, dH: 2, dW: 2, pt: 4, pl: 4, pb: 4, pr: 4, groups: 3)),
         ("depthwise 7x7 asymmetric", G(2, 9, 10, 2, 7, 7, pt: 3, pl: 2, pb: 1, pr: 3, groups: 2)),
+        ("depthwise 5x5 long odd rows multiplier 2", G(2, 8, 40, 4, 5, 5, pt: 2, pl: 1, pb: 1, pr: 2, groups: 2)),
+        ("depthwise dilation 2 long rows", G(3, 9, 36, 3, 3, 3, dH: 2, dW: 2, pt: 2, pl: 2, pb: 2, pr: 2, groups: 3)),
         ("depthwise long rows", G(3, 4, 70, 3, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 3)),
         ("depthwise 1x1 spatial", G(6, 1, 1, 6, 3, 3, pt: 1, pl: 1, pb: 1, pr: 1, groups: 6)),
         ("depthwise 1x1 kernel multiplier 3", G(2, 5, 4, 6, 1, 1, groups: 2)),
