@@ -2,16 +2,18 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using QuantuneV2.Benchmarks;
 
-// "quick [substring]": Stopwatch timing per layer (best of 7 runs of 200 ms), for iterating on kernels. It also prints
-// GMAC/s over process CPU time, which stays meaningful when other jobs share the cores.
+// "quick [substring]": Stopwatch timing per workload (best of 7 runs of 200 ms), for iterating on kernels. It
+// also prints GMAC/s over process CPU time, which stays meaningful when other jobs share the cores.
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Conv2d*'.
 if (args is ["quick", ..])
 {
+    var workloads = ConvLayers.All.Select(l => (l.Key, l.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new ConvLayers.Instance(l.Value).Run)))
+        .Concat(GemmShapes.All.Select(g => (g.Key, g.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new GemmShapes.Instance(g.Value).Run))));
     var process = Process.GetCurrentProcess();
-    foreach (var (name, geometry) in ConvLayers.All.Where(l => args.Length == 1 || l.Key.Contains(args[1])))
+    foreach (var (name, macs, create) in workloads.Where(w => args.Length == 1 || w.Key.Contains(args[1])))
     {
-        var layer = new ConvLayers.Instance(geometry);
-        layer.Run();
+        var run = create();
+        run();
         double bestWall = double.MaxValue, bestCpu = double.MaxValue;
         for (int rep = 0; rep < 7; rep++)
         {
@@ -21,7 +23,7 @@ if (args is ["quick", ..])
             var sw = Stopwatch.StartNew();
             while (sw.ElapsedMilliseconds < 200)
             {
-                layer.Run();
+                run();
                 runs++;
             }
 
@@ -30,8 +32,8 @@ if (args is ["quick", ..])
             bestCpu = Math.Min(bestCpu, (process.TotalProcessorTime - cpu).TotalSeconds / runs);
         }
 
-        double macs = geometry.MultiplyAccumulates / 1e9;
-        Console.WriteLine($"{name,-22} {bestWall * 1e3,8:F3} ms {macs / bestWall,7:F1} GMAC/s (CPU time: {macs / bestCpu,5:F1})");
+        double gmacs = macs / 1e9;
+        Console.WriteLine($"{name,-26} {bestWall * 1e3,8:F3} ms {gmacs / bestWall,7:F1} GMAC/s (CPU time: {gmacs / bestCpu,5:F1})");
     }
 
     return;

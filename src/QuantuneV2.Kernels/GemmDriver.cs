@@ -6,13 +6,14 @@ namespace QuantuneV2.Kernels;
 /// <summary>
 /// Cache blocking around one micro-kernel: C[m, n] (+)= A·B with A packed in Mr-row micro-panels (see
 /// <see cref="PackedMatrix"/>) and row kk of B at <c>b + rows[kk]</c>. Loops, outermost first: column blocks of
-/// <see cref="GemmBlocking.Nc"/> (the B block stays in L2), depth blocks of at most <see cref="GemmBlocking.KcMax"/> (an A micro-panel,
-/// Mr·kc floats, stays in L1 while it sweeps the block's panels), row tiles, column panels.
+/// <see cref="GemmBlocking.Nc"/> (the B block stays in L2), depth blocks of at most
+/// <see cref="GemmBlocking.KcMax"/> (an A micro-panel, Mr·kc floats, stays in L1 while it sweeps the block's
+/// panels), row tiles, column panels. B is never packed: the micro-kernel reads it in place through the row
+/// offsets, except for a last panel that would read past what the caller declared readable.
 /// </summary>
 internal static unsafe class GemmDriver<TK>
     where TK : struct, ISgemmMicroKernel
 {
-
     /// <summary>B row offsets of a packed edge panel: kk·Nr.</summary>
     private static readonly nint[] s_edgeRows = CreateEdgeRows();
 

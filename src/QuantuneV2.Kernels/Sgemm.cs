@@ -93,7 +93,9 @@ public static unsafe class Sgemm
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
             if (beta == 0f)
+            {
                 row.Clear();
+            }
             else if (beta != 1f)
             {
                 foreach (ref float x in row)
@@ -178,11 +180,21 @@ public static unsafe class Sgemm
         /// <summary>dst[kk, j] = src[j, kk] for a [rows, cols] source; columns rows..ldd of dst are zeroed.</summary>
         private static void Transpose(float* src, int lds, int rows, int cols, float* dst, int ldd)
         {
-            for (int j = 0; j < rows; j++)
+            // 16×16 blocks: the 16 destination rows a block writes stay in cache (and TLB) while it is filled.
+            const int Block = 16;
+            for (int j0 = 0; j0 < rows; j0 += Block)
             {
-                float* s = src + (nint)j * lds;
-                for (int kk = 0; kk < cols; kk++)
-                    dst[(nint)kk * ldd + j] = s[kk];
+                int jEnd = Math.Min(j0 + Block, rows);
+                for (int k0 = 0; k0 < cols; k0 += Block)
+                {
+                    int kEnd = Math.Min(k0 + Block, cols);
+                    for (int j = j0; j < jEnd; j++)
+                    {
+                        float* s = src + (nint)j * lds;
+                        for (int kk = k0; kk < kEnd; kk++)
+                            dst[(nint)kk * ldd + j] = s[kk];
+                    }
+                }
             }
 
             for (int kk = 0; kk < cols; kk++)
