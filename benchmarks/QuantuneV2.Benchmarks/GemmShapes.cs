@@ -7,8 +7,8 @@ public static class GemmShapes
 {
     public static readonly IReadOnlyDictionary<string, Shape> All = new Dictionary<string, Shape>
     {
-        ["FC 512->1000 packed"] = new(1000, 1, 512, TransB: false, Packed: true),
-        ["FC 512->1000 Gemm transB"] = new(1, 1000, 512, TransB: true, Packed: false),
+        ["FC1000x512 packed"] = new(1000, 1, 512, TransB: false, Packed: true),
+        ["FC1000x512 transB"] = new(1, 1000, 512, TransB: true, Packed: false),
         ["MatMul 256^3"] = new(256, 256, 256, TransB: false, Packed: false),
     };
 
