@@ -13,6 +13,9 @@ public static class ConvLayers
         ["7x7/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 7, stride: 2, pad: 3),
         ["dw3x3 144ch 56x56"] = Conv2dGeometry.Create(144, 56, 56, 144, 3, pad: 1, groups: 144),
         ["3x3 512->512 7x7"] = Conv2dGeometry.Create(512, 7, 7, 512, 3, pad: 1),
+        ["1x1 16->96 112x112"] = Conv2dGeometry.Create(16, 112, 112, 96, 1),
+        ["1x1 96->24 56x56"] = Conv2dGeometry.Create(96, 56, 56, 24, 1),
+        ["dw3x3/2 96ch 112x112"] = Conv2dGeometry.Create(96, 112, 112, 96, 3, stride: 2, pad: 1, groups: 96),
     };
 
     /// <summary>A layer with random weights and the buffers to run it.</summary>

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 
 namespace QuantuneV2.Benchmarks;
 
-/// <summary>Adds a "GMAC/s" column: the layer's multiply-accumulates over the mean time.</summary>
+/// <summary>Adds a "GMAC/s" column: the workload's multiply-accumulates (named by its one parameter) over the mean time.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class GmacColumnAttribute : Attribute, IConfigSource
 {
@@ -32,10 +32,16 @@ public sealed class GmacColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is not { } stats || benchmarkCase.Parameters["Layer"] is not string layer)
+        if (summary[benchmarkCase]?.ResultStatistics is not { } stats)
             return "-";
-        return (ConvLayers.All[layer].MultiplyAccumulates / stats.Mean).ToString("F1");
+        long? macs = benchmarkCase.Parameters.Items.FirstOrDefault()?.Value switch
+        {
+            string name when ConvLayers.All.TryGetValue(name, out var conv) => conv.MultiplyAccumulates,
+            string name when GemmShapes.All.TryGetValue(name, out var gemm) => gemm.MultiplyAccumulates,
+            _ => null,
+        };
+        // MACs per nanosecond = GMAC/s.
+        return macs is { } m ? (m / stats.Mean).ToString("F1") : "-";
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);

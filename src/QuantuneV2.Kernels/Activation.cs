@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantuneV2.Kernels;
 
 /// <summary>The elementwise function a kernel applies to its result before storing it.</summary>
@@ -57,21 +59,63 @@ public readonly record struct Activation
 
     public float Apply(float x) => Apply<ScalarOps, float>(x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal TVec Apply<TOps, TVec>(TVec v)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
-    {
-        switch (Kind)
+        => Kind switch
         {
-            case ActivationKind.Relu:
-                return TOps.Max(v, TOps.Zero);
-            case ActivationKind.Clip:
-                return TOps.Min(TOps.Max(v, TOps.Broadcast(Min)), TOps.Broadcast(Max));
-            case ActivationKind.LeakyRelu:
-                // Branch-free: one of min(v,0) and max(v,0) is zero, so this is exact whether or not it is fused.
-                return TOps.MulAdd(TOps.Broadcast(Alpha), TOps.Min(v, TOps.Zero), TOps.Max(v, TOps.Zero));
-            default:
-                return v;
-        }
-    }
+            ActivationKind.Relu => ReluActivation.Apply<TOps, TVec>(v, this),
+            ActivationKind.Clip => ClipActivation.Apply<TOps, TVec>(v, this),
+            ActivationKind.LeakyRelu => LeakyReluActivation.Apply<TOps, TVec>(v, this),
+            _ => v,
+        };
+}
+
+/// <summary>
+/// One activation kind as a type, so a kernel can be specialised on it: its epilogue then has no per-vector
+/// switch and stays small enough for the JIT to inline everything into the kernel.
+/// </summary>
+internal interface IActivationKind
+{
+    static abstract TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct;
+}
+
+internal readonly struct NoActivation : IActivationKind
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        => v;
+}
+
+internal readonly struct ReluActivation : IActivationKind
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        => TOps.Max(v, TOps.Zero);
+}
+
+internal readonly struct ClipActivation : IActivationKind
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        => TOps.Min(TOps.Max(v, TOps.Broadcast(activation.Min)), TOps.Broadcast(activation.Max));
+}
+
+internal readonly struct LeakyReluActivation : IActivationKind
+{
+    // Branch-free: one of min(v,0) and max(v,0) is zero, so this is exact whether or not it is fused.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        => TOps.MulAdd(TOps.Broadcast(activation.Alpha), TOps.Min(v, TOps.Zero), TOps.Max(v, TOps.Zero));
 }

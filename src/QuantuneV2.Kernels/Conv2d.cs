@@ -139,8 +139,10 @@ public sealed unsafe class Conv2d
 
     private nint* Offsets => (nint*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_offsets));
 
-    private void RunGemm<TK>(float* input, float* output, float* scratch)
+    private void RunGemm<TK, TOps, TVec>(float* input, float* output, float* scratch)
         where TK : struct, ISgemmMicroKernel
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
     {
         var g = Geometry;
         int inPerGroup = g.InChannels / g.Groups, outPerGroup = g.OutChannels / g.Groups;
@@ -149,7 +151,7 @@ public sealed unsafe class Conv2d
         float* wide = scratch + Aligned(_planesLength);
         float* edge = wide + Aligned(_wideLength);
         if (_planesLength > 0)
-            FillPlanes(planes, input, g.InChannels);
+            FillPlanes<TOps, TVec>(planes, input, g.InChannels);
 
         fixed (float* bias = _bias)
         {
@@ -191,7 +193,7 @@ public sealed unsafe class Conv2d
         {
             for (int c = 0; c < g.InChannels; c++)
             {
-                FillPlanes(scratch, input + (nint)c * inPlane, 1);
+                FillPlanes<TOps, TVec>(scratch, input + (nint)c * inPlane, 1);
                 for (int m = 0; m < multiplier; m++)
                 {
                     int oc = c * multiplier + m;
@@ -199,7 +201,17 @@ public sealed unsafe class Conv2d
                     float* w = weights + oc * taps, dst = output + (nint)oc * outPlane;
                     if (_wideLength == 0)
                     {
-                        for (int oy = 0; oy < g.OutHeight; oy++)
+                        int oy = 0;
+                        if (g.StrideH == 1 && g.DilationH == 1)
+                        {
+                            for (; oy + 1 < g.OutHeight; oy += 2)
+                            {
+                                float* row = dst + (nint)oy * g.OutWidth;
+                                DepthwiseKernel.RunRowPair<TOps, TVec>(scratch + (nint)oy * wq, Offsets, w, g.KernelHeight, g.KernelWidth, wq, bias, _activation, row, row + g.OutWidth, g.OutWidth);
+                            }
+                        }
+
+                        for (; oy < g.OutHeight; oy++)
                             DepthwiseKernel.Run<TOps, TVec>(scratch + (nint)oy * wq, Offsets, w, taps, bias, _activation, dst + (nint)oy * g.OutWidth, g.OutWidth);
                     }
                     else
@@ -214,9 +226,11 @@ public sealed unsafe class Conv2d
 
     /// <summary>Phase planes of <paramref name="channels"/> channels, then zeros up to the planes length (read by
     /// columns that are computed and dropped; zeros keep denormals and NaN out of them).</summary>
-    private void FillPlanes(float* planes, float* input, int channels)
+    private void FillPlanes<TOps, TVec>(float* planes, float* input, int channels)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
     {
-        _planes.Fill(planes, input, channels);
+        _planes.Fill<TOps, TVec>(planes, input, channels);
         long filled = (long)channels * _planes.ChannelSize;
         new Span<float>(planes + filled, (int)(_planesLength - filled)).Clear();
     }
@@ -236,7 +250,7 @@ public sealed unsafe class Conv2d
             if (Conv.IsDepthwise)
                 Conv.RunDepthwise<TOps, TVec>(Input, Output, Scratch);
             else
-                Conv.RunGemm<TKernel>(Input, Output, Scratch);
+                Conv.RunGemm<TKernel, TOps, TVec>(Input, Output, Scratch);
         }
     }
 }

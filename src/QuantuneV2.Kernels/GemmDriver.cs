@@ -6,13 +6,14 @@ namespace QuantuneV2.Kernels;
 /// <summary>
 /// Cache blocking around one micro-kernel: C[m, n] (+)= A·B with A packed in Mr-row micro-panels (see
 /// <see cref="PackedMatrix"/>) and row kk of B at <c>b + rows[kk]</c>. Loops, outermost first: column blocks of
-/// <see cref="GemmBlocking.Nc"/> (the B block stays in L2), depth blocks of at most <see cref="GemmBlocking.KcMax"/> (an A micro-panel,
-/// Mr·kc floats, stays in L1 while it sweeps the block's panels), row tiles, column panels.
+/// <see cref="GemmBlocking.Nc"/> (the B block stays in L2), depth blocks of at most
+/// <see cref="GemmBlocking.KcMax"/> (an A micro-panel, Mr·kc floats, stays in L1 while it sweeps the block's
+/// panels), row tiles, column panels. B is never packed: the micro-kernel reads it in place through the row
+/// offsets, except for a last panel that would read past what the caller declared readable.
 /// </summary>
 internal static unsafe class GemmDriver<TK>
     where TK : struct, ISgemmMicroKernel
 {
-
     /// <summary>B row offsets of a packed edge panel: kk·Nr.</summary>
     private static readonly nint[] s_edgeRows = CreateEdgeRows();
 
@@ -123,8 +124,9 @@ internal static class GemmBlocking
     /// <summary>Depth per block: an 8×256 A micro-panel is 8 KiB, a quarter of L1.</summary>
     internal const int KcMax = 256;
 
-    /// <summary>Columns per block: 256 rounded to whole panels, so KcMax·Nc floats of B (240 KiB for 8×48) sit in L2.</summary>
-    internal static int Nc(int nr) => Math.Max(1, 256 / nr) * nr;
+    /// <summary>Columns per block: 512 rounded down to whole panels (480 for 8×48), so the block's B rows, at most
+    /// KcMax·Nc floats (480 KiB), stay in a 1 MiB L2 while every row tile sweeps them.</summary>
+    internal static int Nc(int nr) => Math.Max(1, 512 / nr) * nr;
 
     /// <summary>Floats of the buffer the driver needs for a panel it cannot read in place.</summary>
     internal static int EdgeLength(int nr) => KcMax * nr;

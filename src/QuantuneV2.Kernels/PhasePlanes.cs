@@ -7,17 +7,28 @@ namespace QuantuneV2.Kernels;
 /// out "wide" as j = oy·Wq + ox, every tap is one contiguous run. That turns a convolution into a GEMM whose B
 /// rows are shifted windows of this buffer (no im2col) and lets depthwise kernels vectorise any stride. The
 /// Wq − OutWidth columns per row that fall outside the output are computed and dropped by <see cref="Compact"/>.
+/// Only phases some tap reads are stored (a 1x1 stride-2 convolution keeps one of four).
 /// </summary>
 internal readonly unsafe struct PhasePlanes
 {
     private readonly Conv2dGeometry _g;
+
+    /// <summary>Per row phase (y mod sH): its index among the stored ones, or -1 when no tap reads it.</summary>
+    private readonly int[] _rowPhases;
+
+    /// <summary>Per column phase (x mod sW): its index among the stored ones, or -1.</summary>
+    private readonly int[] _columnPhases;
+
+    private readonly int _storedColumnPhases;
 
     internal PhasePlanes(Conv2dGeometry g)
     {
         _g = g;
         PhaseRows = CeilDiv(g.InHeight + g.PadTop + g.PadBottom, g.StrideH);
         PhaseColumns = CeilDiv(g.InWidth + g.PadLeft + g.PadRight, g.StrideW);
-        ChannelSize = g.StrideH * g.StrideW * PhaseRows * PhaseColumns;
+        _rowPhases = StoredPhases(g.KernelHeight, g.DilationH, g.StrideH, out int rowPhases);
+        _columnPhases = StoredPhases(g.KernelWidth, g.DilationW, g.StrideW, out _storedColumnPhases);
+        ChannelSize = rowPhases * _storedColumnPhases * PhaseRows * PhaseColumns;
     }
 
     internal int PhaseRows { get; }
@@ -41,14 +52,17 @@ internal readonly unsafe struct PhasePlanes
     internal nint TapOffset(int c, int ky, int kx)
     {
         int y = ky * _g.DilationH, x = kx * _g.DilationW;
-        int phase = y % _g.StrideH * _g.StrideW + x % _g.StrideW;
+        int phase = _rowPhases[y % _g.StrideH] * _storedColumnPhases + _columnPhases[x % _g.StrideW];
         return (nint)c * ChannelSize + (nint)phase * PhaseRows * PhaseColumns + (nint)(y / _g.StrideH) * PhaseColumns + x / _g.StrideW;
     }
 
     /// <summary>Writes the phases of <paramref name="channels"/> channels of <paramref name="src"/> to <paramref name="dst"/>.</summary>
-    internal void Fill(float* dst, float* src, int channels)
+    internal void Fill<TOps, TVec>(float* dst, float* src, int channels)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
     {
         int sH = _g.StrideH, sW = _g.StrideW, wq = PhaseColumns, inW = _g.InWidth;
+        float* srcEnd = src + (nint)channels * _g.InHeight * inW;
         for (int c = 0; c < channels; c++)
         {
             float* plane = src + (nint)c * _g.InHeight * inW;
@@ -56,6 +70,9 @@ internal readonly unsafe struct PhasePlanes
             {
                 for (int px = 0; px < sW; px++)
                 {
+                    if (_rowPhases[py] < 0 || _columnPhases[px] < 0)
+                        continue;
+
                     // Phase columns whose padded x = xq·sW + px falls inside the input: [lo, hi).
                     int lo = Math.Min(wq, CeilDiv(Math.Max(0, _g.PadLeft - px), sW));
                     int last = inW - 1 + _g.PadLeft - px;
@@ -75,14 +92,11 @@ internal readonly unsafe struct PhasePlanes
                         for (int xq = 0; xq < lo; xq++)
                             dst[xq] = 0f;
                         if (sW == 1)
-                        {
                             Buffer.MemoryCopy(row, dst + lo, (hi - lo) * sizeof(float), (hi - lo) * sizeof(float));
-                        }
+                        else if (sW == 2)
+                            GatherEvens<TOps, TVec>(dst + lo, row, hi - lo, srcEnd);
                         else
-                        {
-                            for (int xq = lo; xq < hi; xq++, row += sW)
-                                dst[xq] = *row;
-                        }
+                            Gather(dst + lo, row, hi - lo, sW);
 
                         for (int xq = hi; xq < wq; xq++)
                             dst[xq] = 0f;
@@ -106,6 +120,50 @@ internal readonly unsafe struct PhasePlanes
             if (end > start)
                 new ReadOnlySpan<float>(wide + (start - j0), end - start).CopyTo(new Span<float>(output + (nint)oy * outW + (start - oy * wq), end - start));
         }
+    }
+
+    /// <summary>
+    /// dst[i] = src[2i] for i below count, a vector at a time. A vector ending the run reads src[2·count − 1],
+    /// one float past what is needed, so it overlaps the previous one and is only used while that float lies
+    /// before <paramref name="srcEnd"/>; otherwise the tail is scalar.
+    /// </summary>
+    private static void GatherEvens<TOps, TVec>(float* dst, float* src, int count, float* srcEnd)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        int w = TOps.Count, i = 0;
+        for (; i + w < count; i += w)
+            TOps.Store(dst + i, TOps.Evens(TOps.Load(src + 2 * i), TOps.Load(src + 2 * i + w)));
+        if (count >= w && src + 2 * count - 1 < srcEnd)
+        {
+            i = count - w;
+            TOps.Store(dst + i, TOps.Evens(TOps.Load(src + 2 * i), TOps.Load(src + 2 * i + w)));
+            return;
+        }
+
+        Gather(dst + i, src + 2 * i, count - i, 2);
+    }
+
+    private static void Gather(float* dst, float* src, int count, int stride)
+    {
+        for (int i = 0; i < count; i++)
+            dst[i] = src[(nint)i * stride];
+    }
+
+    private static int[] StoredPhases(int kernel, int dilation, int stride, out int stored)
+    {
+        var index = new int[stride];
+        Array.Fill(index, -1);
+        for (int k = 0; k < kernel; k++)
+            index[k * dilation % stride] = 0;
+        stored = 0;
+        for (int p = 0; p < stride; p++)
+        {
+            if (index[p] == 0)
+                index[p] = stored++;
+        }
+
+        return index;
     }
 
     private static int CeilDiv(int a, int b) => (a + b - 1) / b;

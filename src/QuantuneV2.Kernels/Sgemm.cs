@@ -93,7 +93,9 @@ public static unsafe class Sgemm
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
             if (beta == 0f)
+            {
                 row.Clear();
+            }
             else if (beta != 1f)
             {
                 foreach (ref float x in row)
@@ -149,6 +151,12 @@ public static unsafe class Sgemm
             where TVec : struct
         {
             int mr = TKernel.Mr, nr = TKernel.Nr;
+            if (TransB && !TransA && M < mr)
+            {
+                DotProducts<TOps, TVec>();
+                return;
+            }
+
             int aLength = checked(AlignedMemory.RoundUp(AlignedMemory.RoundUp(M, mr) * K, AlignedMemory.Slack));
             int nPadded = AlignedMemory.RoundUp(N, nr);
             // A transposed B is copied to row-major once; a row-major B is read in place.
@@ -175,14 +183,67 @@ public static unsafe class Sgemm
             GemmDriver<TKernel>.Run(packedA, M, K, b, rows, N, readable, C, Ldc, null, Beta != 0f, default, edge);
         }
 
+        /// <summary>
+        /// C[i, j] = alpha·A[i, :]·B[j, :] + beta·C[i, j], both operands' rows contiguous. With fewer rows than a
+        /// micro-tile (a fully connected layer on a small batch) this streams B once per row instead of
+        /// transposing it and running mostly empty tiles.
+        /// </summary>
+        private readonly void DotProducts<TOps, TVec>()
+            where TOps : struct, ISimdOps<TVec>
+            where TVec : struct
+        {
+            for (int i = 0; i < M; i++)
+            {
+                float* a = A + (nint)i * Lda, c = C + (nint)i * Ldc;
+                for (int j = 0; j < N; j++)
+                {
+                    float dot = Alpha * Dot<TOps, TVec>(a, B + (nint)j * Ldb, K);
+                    c[j] = Beta == 0f ? dot : dot + Beta * c[j];
+                }
+            }
+        }
+
+        private static float Dot<TOps, TVec>(float* x, float* y, int length)
+            where TOps : struct, ISimdOps<TVec>
+            where TVec : struct
+        {
+            // Four sums in flight hide the FMA latency.
+            int w = TOps.Count, i = 0;
+            TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            for (; i + 4 * w <= length; i += 4 * w)
+            {
+                s0 = TOps.MulAdd(TOps.Load(x + i), TOps.Load(y + i), s0);
+                s1 = TOps.MulAdd(TOps.Load(x + i + w), TOps.Load(y + i + w), s1);
+                s2 = TOps.MulAdd(TOps.Load(x + i + 2 * w), TOps.Load(y + i + 2 * w), s2);
+                s3 = TOps.MulAdd(TOps.Load(x + i + 3 * w), TOps.Load(y + i + 3 * w), s3);
+            }
+
+            for (; i + w <= length; i += w)
+                s0 = TOps.MulAdd(TOps.Load(x + i), TOps.Load(y + i), s0);
+            float sum = TOps.Sum(TOps.Add(TOps.Add(s0, s1), TOps.Add(s2, s3)));
+            for (; i < length; i++)
+                sum = float.MultiplyAddEstimate(x[i], y[i], sum);
+            return sum;
+        }
+
         /// <summary>dst[kk, j] = src[j, kk] for a [rows, cols] source; columns rows..ldd of dst are zeroed.</summary>
         private static void Transpose(float* src, int lds, int rows, int cols, float* dst, int ldd)
         {
-            for (int j = 0; j < rows; j++)
+            // 16×16 blocks: the 16 destination rows a block writes stay in cache (and TLB) while it is filled.
+            const int Block = 16;
+            for (int j0 = 0; j0 < rows; j0 += Block)
             {
-                float* s = src + (nint)j * lds;
-                for (int kk = 0; kk < cols; kk++)
-                    dst[(nint)kk * ldd + j] = s[kk];
+                int jEnd = Math.Min(j0 + Block, rows);
+                for (int k0 = 0; k0 < cols; k0 += Block)
+                {
+                    int kEnd = Math.Min(k0 + Block, cols);
+                    for (int j = j0; j < jEnd; j++)
+                    {
+                        float* s = src + (nint)j * lds;
+                        for (int kk = k0; kk < kEnd; kk++)
+                            dst[(nint)kk * ldd + j] = s[kk];
+                    }
+                }
             }
 
             for (int kk = 0; kk < cols; kk++)

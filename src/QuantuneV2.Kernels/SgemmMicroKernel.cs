@@ -21,25 +21,35 @@ internal unsafe interface ISgemmMicroKernel
     static abstract void Run(float* a, float* b, nint* rows, int kc, float* c, nint ldc, int vectors, in TileEpilogue epilogue);
 }
 
-/// <summary>A compile-time vector count: generic code specialised on it loses the branches for absent columns.</summary>
-internal interface IVectorCount
+/// <summary>A compile-time count: generic code specialised on it loses the branches for absent rows and columns.</summary>
+internal interface IConstant
 {
     static abstract int Value { get; }
 }
 
-internal readonly struct One : IVectorCount
+internal readonly struct One : IConstant
 {
     public static int Value => 1;
 }
 
-internal readonly struct Two : IVectorCount
+internal readonly struct Two : IConstant
 {
     public static int Value => 2;
 }
 
-internal readonly struct Three : IVectorCount
+internal readonly struct Three : IConstant
 {
     public static int Value => 3;
+}
+
+internal readonly struct Six : IConstant
+{
+    public static int Value => 6;
+}
+
+internal readonly struct Eight : IConstant
+{
+    public static int Value => 8;
 }
 
 /// <summary>How a tile starts and ends: the accumulators start from C (later depth blocks), from the bias, or at
@@ -68,8 +78,33 @@ internal static unsafe partial class SgemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TOps, TVec>(in TileEpilogue e, float* c, TVec value)
+    private static void Finish<TOps, TVec, TAct>(in TileEpilogue e, float* c, TVec value)
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
-        => TOps.Store(c, e.Activation.Apply<TOps, TVec>(value));
+        where TAct : struct, IActivationKind
+        => TOps.Store(c, TAct.Apply<TOps, TVec>(value, e.Activation));
+
+    /// <summary>Runs <see cref="Tile{TOps, TVec, TRows, TWidth, TAct}"/> specialised on the epilogue's activation.</summary>
+    private static void Tile<TOps, TVec, TRows, TWidth>(float* a, float* b, nint* rows, int kc, float* c, nint ldc, in TileEpilogue e)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+        where TRows : struct, IConstant
+        where TWidth : struct, IConstant
+    {
+        switch (e.Activation.Kind)
+        {
+            case ActivationKind.Relu:
+                Tile<TOps, TVec, TRows, TWidth, ReluActivation>(a, b, rows, kc, c, ldc, e);
+                break;
+            case ActivationKind.Clip:
+                Tile<TOps, TVec, TRows, TWidth, ClipActivation>(a, b, rows, kc, c, ldc, e);
+                break;
+            case ActivationKind.LeakyRelu:
+                Tile<TOps, TVec, TRows, TWidth, LeakyReluActivation>(a, b, rows, kc, c, ldc, e);
+                break;
+            default:
+                Tile<TOps, TVec, TRows, TWidth, NoActivation>(a, b, rows, kc, c, ldc, e);
+                break;
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace QuantuneV2.Kernels;
 
@@ -22,8 +24,25 @@ internal readonly unsafe struct Vector128Ops : ISimdOps<Vector128<float>>
     public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> v) => Vector128.Sum(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Evens(Vector128<float> a, Vector128<float> b)
+    {
+        if (AdvSimd.Arm64.IsSupported)
+            return AdvSimd.Arm64.UnzipEven(a, b);
+        if (Sse.IsSupported)
+            return Sse.Shuffle(a, b, 0b10_00_10_00);
+        var order = Vector128.Create(0, 2, 1, 3);
+        return Vector128.Create(Vector128.Shuffle(a, order).GetLower(), Vector128.Shuffle(b, order).GetLower());
+    }
 }

@@ -23,7 +23,15 @@ internal unsafe interface ISimdOps<TVec>
     /// <summary>a·b + c; fused where the hardware has FMA, a multiply and an add otherwise (never emulated).</summary>
     static abstract TVec MulAdd(TVec a, TVec b, TVec c);
 
+    static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TVec v);
+
     static abstract TVec Max(TVec a, TVec b);
 
     static abstract TVec Min(TVec a, TVec b);
+
+    /// <summary>The even-indexed lanes of a followed by b: the stride-2 gather of 2·Count floats.</summary>
+    static abstract TVec Evens(TVec a, TVec b);
 }
