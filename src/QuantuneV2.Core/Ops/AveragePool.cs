@@ -15,26 +15,17 @@ public sealed class AveragePool : PoolBase
         var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
         bool includePad = ctx.Int("count_include_pad", 0) != 0;
         int planes = Planes(inDims);
-        return new DelegateKernel((inputs, outputs) =>
-        {
-            var reducer = new Mean(w, (float[])outputs[0].Data, includePad);
-            ForEachWindow(w, planes, inputs[0]!.Floats, ref reducer);
-        });
+        var mean = new Mean(w, includePad);
+        return new DelegateKernel((inputs, outputs) => ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, mean));
     }
 
-    private struct Mean(Window3d w, float[] y, bool includePad) : IWindowReducer
+    private readonly struct Mean(Window3d w, bool includePad) : IWindowReducer
     {
-        private float _sum;
+        public float Seed => 0f;
+        public float Combine(float accumulator, float value) => accumulator + value;
 
-        public void Start() => _sum = 0;
-
-        public void Add(float value, int at) => _sum += value;
-
-        public readonly void Finish(int plane, int o, int z, int y0, int x0, int taps)
-        {
-            int count = includePad ? PaddedTaps(0, z) * PaddedTaps(1, y0) * PaddedTaps(2, x0) : taps;
-            y[o] = _sum / Math.Max(count, 1);
-        }
+        public float Finish(float accumulator, int z, int y, int x, int taps) =>
+            accumulator / Math.Max(includePad ? PaddedTaps(0, z) * PaddedTaps(1, y) * PaddedTaps(2, x) : taps, 1);
 
         // Taps inside input + pads; taps past the end padding (ceil mode) never count, as ONNX Runtime does.
         private readonly int PaddedTaps(int a, int o)

@@ -19,7 +19,8 @@ public static class Evaluator
         var predictions = new int[count];
         int top1 = 0, top5 = 0;
         var clock = Stopwatch.StartNew();
-        ParallelRunner.Run(graph, count, workers,
+        var runner = new ParallelRunner(graph, Math.Clamp(workers, 1, Math.Max(count, 1)));
+        runner.Run(count,
             (i, input) => data.LoadInput(i, input.Floats),
             (i, outputs) =>
             {
@@ -29,6 +30,6 @@ public static class Evaluator
                 if (predictions[i] == label) Interlocked.Increment(ref top1);
                 if (TopK.Contains(scores, label, 5)) Interlocked.Increment(ref top5);
             }, progress, "evaluating");
-        return new EvaluationResult(count, top1, top5, predictions, clock.Elapsed, Math.Clamp(workers, 1, Math.Max(count, 1)));
+        return new EvaluationResult(count, top1, top5, predictions, clock.Elapsed, runner.Threads);
     }
 }
