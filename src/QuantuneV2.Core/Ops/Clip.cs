@@ -35,14 +35,9 @@ public sealed class Clip : Op
 
     private static DelegateKernel Bound<T>(KernelContext ctx) where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
-        // Opset < 11 attributes default to the type's full range, as do absent inputs.
-        T attrMin = ctx.Opset < 11 ? T.CreateSaturating(ctx.Float("min", float.MinValue)) : T.MinValue;
-        T attrMax = ctx.Opset < 11 ? T.CreateSaturating(ctx.Float("max", float.MaxValue)) : T.MaxValue;
-        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
-        {
-            if (ctx.Opset < 11 && !ctx.Node.HasAttribute("min")) attrMin = T.CreateChecked(double.NegativeInfinity);
-            if (ctx.Opset < 11 && !ctx.Node.HasAttribute("max")) attrMax = T.CreateChecked(double.PositiveInfinity);
-        }
+        // Absent bounds do not clip (±∞ for floats, the type's range for integers); opset < 11 bounds are attributes.
+        T attrMin = ctx.Opset < 11 && ctx.Node.HasAttribute("min") ? T.CreateSaturating(ctx.Float("min", 0)) : Unbounded<T>(-1);
+        T attrMax = ctx.Opset < 11 && ctx.Node.HasAttribute("max") ? T.CreateSaturating(ctx.Float("max", 0)) : Unbounded<T>(+1);
         return new DelegateKernel((inputs, outputs) =>
         {
             T lo = inputs.Length > 1 && inputs[1] is { } a ? a.Span<T>()[0] : attrMin;
@@ -57,4 +52,9 @@ public sealed class Clip : Op
             }
         });
     }
+
+    private static T Unbounded<T>(int sign) where T : INumber<T>, IMinMaxValue<T> =>
+        typeof(T) == typeof(float) || typeof(T) == typeof(double)
+            ? T.CreateChecked(sign * double.PositiveInfinity)
+            : sign < 0 ? T.MinValue : T.MaxValue;
 }
