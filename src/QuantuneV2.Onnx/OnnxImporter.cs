@@ -30,7 +30,7 @@ internal static class OnnxImporter
         };
         var inits = g.Initializer.Select(t => KeyValuePair.Create(t.Name, TensorProtoConverter.ToTensor(t, external))).ToList();
         var nodes = g.Node.Select(n => new Node(n.Name, n.OpType, n.Input, n.Output, n.Attribute.Select(a => ToAttribute(a, n, external)), n.Domain)).ToList();
-        return Graph.Create(g.Name, info, g.Input.Select(ToValueInfo), g.Output.Select(ToValueInfo), nodes, inits);
+        return Graph.Create(g.Name, info, g.Input.Select(ToValueInfo), g.Output.Select(ToValueInfo), nodes, inits, g.ValueInfo.Select(ToValueInfo));
     }
 
     private static ValueInfo ToValueInfo(ValueInfoProto v)

@@ -60,8 +60,9 @@ public sealed class Graph
     public TensorType TypeOf(string value) => Types[value];
 
     /// <summary>Validates and shape-infers a graph. Errors are <see cref="QuantuneException"/> with QV codes.</summary>
+    /// <param name="declaredTypes">Intermediate types the source declares (ONNX value_info); they must agree with inference.</param>
     public static Graph Create(string name, ModelInfo model, IEnumerable<ValueInfo> inputs, IEnumerable<ValueInfo> outputs,
-        IEnumerable<Node> nodes, IEnumerable<KeyValuePair<string, Tensor>> initializers)
+        IEnumerable<Node> nodes, IEnumerable<KeyValuePair<string, Tensor>> initializers, IEnumerable<ValueInfo>? declaredTypes = null)
     {
         var inits = initializers.ToImmutableArray();
         var initNames = new HashSet<string>();
@@ -72,7 +73,9 @@ public sealed class Graph
         var ordered = GraphValidation.Validate(model, realInputs, outputs.ToImmutableArray(), nodes.ToImmutableArray(), initNames);
         var (types, constants) = ShapeInference.Run(model.Opset, realInputs, ordered, inits);
         var outs = GraphValidation.ResolveOutputs(outputs, types);
-        return new Graph(name, model, realInputs, outs, ordered, inits, types, constants);
+        var graph = new Graph(name, model, realInputs, outs, ordered, inits, types, constants);
+        if (declaredTypes is not null) GraphValidation.CheckDeclared(declaredTypes, types, graph.Producer);
+        return graph;
     }
 
     /// <summary>The same graph with new runtime input shapes (e.g. a concrete batch size), re-inferred.</summary>

@@ -87,30 +87,32 @@ internal static class GraphValidation
     }
 
     /// <summary>Graph outputs with inferred types, checked against what the file declared.</summary>
-    public static ImmutableArray<ValueInfo> ResolveOutputs(IEnumerable<ValueInfo> declared, IReadOnlyDictionary<string, TensorType> types)
+    public static ImmutableArray<ValueInfo> ResolveOutputs(IEnumerable<ValueInfo> declared, IReadOnlyDictionary<string, TensorType> types) =>
+        declared.Select(d => new ValueInfo(d.Name, Reconcile(d, types[d.Name], "graph output", null))).ToImmutableArray();
+
+    /// <summary>Intermediate types the file declares (value_info) must agree with what the ops compute.</summary>
+    public static void CheckDeclared(IEnumerable<ValueInfo> declared, IReadOnlyDictionary<string, TensorType> types, Func<string, Node?> producer)
     {
-        var result = ImmutableArray.CreateBuilder<ValueInfo>();
         foreach (var d in declared)
+            if (types.TryGetValue(d.Name, out var inferred)) Reconcile(d, inferred, "value", producer(d.Name));
+    }
+
+    /// <summary>The inferred type, with dims only the declaration knows filled in; a conflict is QV0013.</summary>
+    private static TensorType Reconcile(ValueInfo declared, TensorType inferred, string what, Node? producer)
+    {
+        QuantuneException Conflict(string declaredText, string computed) =>
+            new(DiagnosticCode.ShapeMismatch, $"{what} '{declared.Name}' is declared {declaredText} but computes {computed}", nodeName: producer?.DisplayName, opType: producer?.OpType);
+        if (declared.Type.DataType != DataType.Undefined && declared.Type.DataType != inferred.DataType)
+            throw Conflict(declared.Type.DataType.ToString(), inferred.DataType.ToString());
+        var shape = inferred.Shape;
+        if (declared.Type.Shape is not { } ds || shape is null) return new TensorType(inferred.DataType, shape ?? declared.Type.Shape);
+        if (ds.Rank != shape.Rank) throw Conflict(ds.ToString(), shape.ToString());
+        var dims = ImmutableArray.CreateBuilder<Dim>(shape.Rank);
+        for (int k = 0; k < shape.Rank; k++)
         {
-            var inferred = types[d.Name];
-            if (d.Type.DataType != DataType.Undefined && d.Type.DataType != inferred.DataType)
-                throw new QuantuneException(DiagnosticCode.ShapeMismatch, $"graph output '{d.Name}' is declared {d.Type.DataType} but computes {inferred.DataType}");
-            var shape = inferred.Shape;
-            if (d.Type.Shape is { } ds && shape is not null)
-            {
-                if (ds.Rank != shape.Rank)
-                    throw new QuantuneException(DiagnosticCode.ShapeMismatch, $"graph output '{d.Name}' is declared {ds} but computes {shape}");
-                var dims = ImmutableArray.CreateBuilder<Dim>(shape.Rank);
-                for (int k = 0; k < shape.Rank; k++)
-                {
-                    if (ds[k].IsKnown && shape[k].IsKnown && ds[k].Value != shape[k].Value)
-                        throw new QuantuneException(DiagnosticCode.ShapeMismatch, $"graph output '{d.Name}' is declared {ds} but computes {shape}");
-                    dims.Add(shape[k].IsKnown || !ds[k].IsKnown ? shape[k] : ds[k]);
-                }
-                shape = new Shape(dims.MoveToImmutable());
-            }
-            result.Add(new ValueInfo(d.Name, new TensorType(inferred.DataType, shape ?? d.Type.Shape)));
+            if (ds[k].IsKnown && shape[k].IsKnown && ds[k].Value != shape[k].Value) throw Conflict(ds.ToString(), shape.ToString());
+            dims.Add(shape[k].IsKnown || !ds[k].IsKnown ? shape[k] : ds[k]);
         }
-        return result.ToImmutable();
+        return new TensorType(inferred.DataType, new Shape(dims.MoveToImmutable()));
     }
 }

@@ -86,6 +86,19 @@ public class FrontEndErrorTests
     }
 
     [Fact]
+    public void DeclaredIntermediateShapesMustAgree()
+    {
+        var model = Model(13, [Node("Relu", ["x"], ["r"], "relu"), Node("Relu", ["r"], ["y"])]);
+        model.Graph.ValueInfo.Add(Value("r", [2, 4]));
+        var e = Fails(model);
+        Assert.Equal(DiagnosticCode.ShapeMismatch, e.Code);
+        Assert.Equal("relu", e.NodeName);
+        Assert.Contains("'r' is declared [2,4] but computes [2,3]", e.Message);
+        model.Graph.ValueInfo[0] = Value("r", [2, 3]);
+        OnnxModel.Parse(model.Bytes(), "ok.onnx", null);
+    }
+
+    [Fact]
     public void CyclesAreFound()
     {
         var e = Fails(Model(13, [Node("Add", ["x", "b"], ["a"], "first"), Node("Relu", ["a"], ["b"], "second"), Node("Relu", ["b"], ["y"])]));
