@@ -40,7 +40,7 @@ public sealed class Session
         _inputSlots = graph.Inputs.Select(i => tensors[i.Name]).ToArray();
         _outputs = graph.Outputs.Select(o => graph.Constants.TryGetValue(o.Name, out var c) ? c : tensors[o.Name]).ToArray();
         _steps = runtimeNodes.Select(n => new Step(n,
-            KernelFactory.Create(OpRegistry.Get(n.OpType), n, graph.Opset, graph.Types, graph.Constants),
+            KernelFactory.Create(OpRegistry.Get(n), n, graph.Opset, graph.Types, graph.Constants),
             n.Inputs.Select(i => i.Length == 0 ? null : graph.Constants.TryGetValue(i, out var c) ? c : tensors[i]).ToArray(),
             n.Outputs.Select(o => o.Length == 0 ? Tensor.Zeros(DataType.Float, 0) : tensors.TryGetValue(o, out var t) ? t : Tensor.Zeros(DataType.Float, 0)).ToArray())).ToArray();
     }

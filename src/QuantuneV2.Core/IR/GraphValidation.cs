@@ -21,7 +21,7 @@ internal static class GraphValidation
 
         foreach (var n in nodes)
         {
-            if (n.Domain is not ("" or "ai.onnx") || !OpRegistry.TryGet(n.OpType, out var op))
+            if (!OpRegistry.TryGet(n.Domain, n.OpType, out var op))
                 throw new QuantuneException(DiagnosticCode.UnsupportedOp,
                     $"operator {(n.Domain is "" or "ai.onnx" ? "" : n.Domain + ".")}{n.OpType} is not supported; supported ops: {string.Join(", ", OpRegistry.SupportedOpTypes)}",
                     nodeName: n.DisplayName, opType: n.OpType);

@@ -33,7 +33,7 @@ internal static class ShapeInference
 
         foreach (var node in nodes)
         {
-            var op = OpRegistry.Get(node.OpType);
+            var op = OpRegistry.Get(node);
             var ctx = new InferenceContext(node, opset, v => types.GetValueOrDefault(v), v => constants.GetValueOrDefault(v));
             try
             {

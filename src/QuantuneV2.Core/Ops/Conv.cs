@@ -22,9 +22,11 @@ public sealed class Conv : Op
         return SpatialGeometry.Read(ctx, kernel.Select(v => (int)Math.Clamp(v, 0, int.MaxValue)).ToArray(), ceilAllowed: false);
     }
 
-    public override void Infer(InferenceContext ctx)
+    public override void Infer(InferenceContext ctx) => InferConv(ctx, maxInputs: 3);
+
+    internal static void InferConv(InferenceContext ctx, int maxInputs)
     {
-        ctx.RequireInputCount(2, 3);
+        ctx.RequireInputCount(2, maxInputs);
         ctx.RequireType(0, DataType.Float);
         ctx.RequireType(1, DataType.Float);
         var x = ctx.InputShape(0);
@@ -43,10 +45,32 @@ public sealed class Conv : Op
             if (b.Rank != 1 || (b[0].IsKnown && w[0].IsKnown && b[0].Value != w[0].Value))
                 throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"bias {b} must be [{w[0]}]");
         }
-        ctx.SetOutput(0, DataType.Float, g.OutputShape(ctx, x, w[0]));
+        var y = g.OutputShape(ctx, x, w[0]);
+        if (ctx.HasInput(3) && !ctx.InputShape(3).Equals(y))
+            throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"residual input {ctx.InputShape(3)} must have the output shape {y}");
+        ctx.SetOutput(0, DataType.Float, y);
     }
 
-    public override Kernel CreateKernel(KernelContext ctx)
+    public override Kernel CreateKernel(KernelContext ctx) => CreateKernel(ctx, Activation.None, residual: false);
+
+    /// <summary>
+    /// The convolution y = act(conv(x) + b [+ z]) for Conv and FusedConv. Without a residual input the
+    /// activation runs in the packed kernel's epilogue; with one it runs after the add.
+    /// </summary>
+    internal static Kernel CreateKernel(KernelContext ctx, Activation activation, bool residual)
+    {
+        var conv = CreateConv(ctx, residual ? Activation.None : activation);
+        if (!residual && (conv is PackedKernel || activation.Kind == ActivationKind.None)) return conv;
+        return new DelegateKernel((inputs, outputs) =>
+        {
+            conv.Run(inputs, outputs);
+            var y = outputs[0].Floats;
+            if (residual) System.Numerics.Tensors.TensorPrimitives.Add(y, inputs[3]!.Floats, y);
+            for (int i = 0; i < y.Length; i++) y[i] = activation.Apply(y[i]);
+        });
+    }
+
+    private static Kernel CreateConv(KernelContext ctx, Activation activation)
     {
         var xDims = ctx.InputDims(0);
         var wDims = ctx.InputDims(1);
@@ -59,7 +83,7 @@ public sealed class Conv : Op
             var (left, right) = g.Pads(1, xDims[3]);
             var geometry = new Conv2dGeometry(xDims[1], xDims[2], xDims[3], wDims[0], g.Kernel[0], g.Kernel[1], g.Strides[0], g.Strides[1],
                 g.Dilations[0], g.Dilations[1], top, left, bottom, right, groups);
-            return new PackedKernel(new Conv2d(geometry, w.Floats, ctx.Constant(2) is { } b ? b.Floats : default), xDims[0]);
+            return new PackedKernel(new Conv2d(geometry, w.Floats, ctx.Constant(2) is { } b ? b.Floats : default, activation), xDims[0]);
         }
         return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], groups);
     }

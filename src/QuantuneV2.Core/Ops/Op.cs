@@ -10,6 +10,9 @@ public abstract class Op
 {
     public abstract string OpType { get; }
 
+    /// <summary>"" for ai.onnx; <see cref="OpRegistry.QuantuneDomain"/> for the fused ops our passes create.</summary>
+    public virtual string Domain => "";
+
     /// <summary>Checks the node and sets the type (and, when it can, the constant value) of every output.</summary>
     public abstract void Infer(InferenceContext ctx);
 

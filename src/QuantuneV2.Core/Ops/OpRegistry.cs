@@ -1,10 +1,16 @@
 using System.Collections.Frozen;
+using QuantuneV2.Core.IR;
 
 namespace QuantuneV2.Core.Ops;
 
-/// <summary>The supported ai.onnx operators. Adding an op means adding its file and one line here.</summary>
+/// <summary>
+/// The supported operators: ai.onnx ones, and this project's fused ops in the <see cref="QuantuneDomain"/>
+/// domain, which only our passes create. Adding an op means adding its file and one line here.
+/// </summary>
 public static class OpRegistry
 {
+    public const string QuantuneDomain = "com.quantune";
+
     private static readonly FrozenDictionary<string, Op> Ops = new Op[]
     {
         new Add(),
@@ -45,11 +51,18 @@ public static class OpRegistry
         new Tanh(),
         new Transpose(),
         new Unsqueeze(),
-    }.ToFrozenDictionary(o => o.OpType, StringComparer.Ordinal);
+        new FusedConv(),
+    }.ToFrozenDictionary(o => Key(o.Domain, o.OpType), StringComparer.Ordinal);
 
-    public static IReadOnlyList<string> SupportedOpTypes { get; } = Ops.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The ai.onnx op types users may put in a model (what error messages list).</summary>
+    public static IReadOnlyList<string> SupportedOpTypes { get; } = Ops.Values.Where(o => o.Domain.Length == 0).Select(o => o.OpType).Order(StringComparer.Ordinal).ToArray();
 
-    public static bool TryGet(string opType, out Op op) => Ops.TryGetValue(opType, out op!);
+    public static bool TryGet(string domain, string opType, out Op op) => Ops.TryGetValue(Key(domain, opType), out op!);
 
-    public static Op Get(string opType) => Ops[opType];
+    /// <summary>An ai.onnx op by type.</summary>
+    public static bool TryGet(string opType, out Op op) => TryGet("", opType, out op);
+
+    public static Op Get(Node node) => Ops[Key(node.Domain, node.OpType)];
+
+    private static string Key(string domain, string opType) => (domain == "ai.onnx" ? "" : domain) + "/" + opType;
 }

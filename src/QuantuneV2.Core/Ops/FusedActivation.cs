@@ -1,0 +1,33 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Kernels;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>
+/// The activation a fused op applies in its epilogue, stored as attributes "activation" (Relu, Clip,
+/// LeakyRelu; absent = none) and "activation_params" (Clip: min, max; LeakyRelu: alpha).
+/// </summary>
+public static class FusedActivation
+{
+    public static Activation Read(NodeContext ctx)
+    {
+        var kind = ctx.String("activation", "");
+        var p = ctx.Floats("activation_params") ?? [];
+        return (kind, p.Length) switch
+        {
+            ("", 0) => Activation.None,
+            ("Relu", 0) => Activation.Relu,
+            ("Clip", 2) when p[0] <= p[1] => Activation.Clip(p[0], p[1]),
+            ("LeakyRelu", 1) when float.IsFinite(p[0]) => Activation.LeakyRelu(p[0]),
+            _ => throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"activation '{kind}' with {p.Length} parameters is not a supported epilogue"),
+        };
+    }
+
+    public static IEnumerable<IR.Attribute> Attributes(Activation a) => a.Kind switch
+    {
+        ActivationKind.None => [],
+        ActivationKind.Relu => [IR.Attribute.String("activation", "Relu")],
+        ActivationKind.Clip => [IR.Attribute.String("activation", "Clip"), IR.Attribute.FloatList("activation_params", [a.Min, a.Max])],
+        _ => [IR.Attribute.String("activation", "LeakyRelu"), IR.Attribute.FloatList("activation_params", [a.Alpha])],
+    };
+}
