@@ -66,7 +66,7 @@ public sealed class Conv : Op
             conv.Run(inputs, outputs);
             var y = outputs[0].Floats;
             if (residual) System.Numerics.Tensors.TensorPrimitives.Add(y, inputs[3]!.Floats, y);
-            for (int i = 0; i < y.Length; i++) y[i] = activation.Apply(y[i]);
+            FusedActivation.ApplyInPlace(activation, y);
         });
     }
 

@@ -23,6 +23,17 @@ public static class FusedActivation
         };
     }
 
+    /// <summary>The activation over a whole span (for epilogues that run after a separate add).</summary>
+    public static void ApplyInPlace(Activation a, Span<float> y)
+    {
+        switch (a.Kind)
+        {
+            case ActivationKind.Relu: System.Numerics.Tensors.TensorPrimitives.Max(y, 0f, y); break;
+            case ActivationKind.Clip: System.Numerics.Tensors.TensorPrimitives.Clamp(y, a.Min, a.Max, y); break;
+            case ActivationKind.LeakyRelu: for (int i = 0; i < y.Length; i++) y[i] = a.Apply(y[i]); break;
+        }
+    }
+
     public static IEnumerable<IR.Attribute> Attributes(Activation a) => a.Kind switch
     {
         ActivationKind.None => [],
