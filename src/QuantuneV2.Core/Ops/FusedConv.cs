@@ -17,5 +17,10 @@ public sealed class FusedConv : Op
         Conv.InferConv(ctx, maxInputs: 4);
     }
 
+    /// <summary>A Conv, or a FusedConv that has not absorbed an activation yet (so an add or activation may still follow into it).</summary>
+    public static bool IsOpenConvolution(IR.Node n, bool allowResidual) =>
+        (n.OpType == "Conv" && n.Domain.Length == 0) ||
+        (n.OpType == "FusedConv" && n.Domain == OpRegistry.QuantuneDomain && !n.HasAttribute("activation") && (allowResidual || n.InputAt(3).Length == 0));
+
     public override Kernel CreateKernel(KernelContext ctx) => Conv.CreateKernel(ctx, FusedActivation.Read(ctx), residual: ctx.HasInput(3));
 }

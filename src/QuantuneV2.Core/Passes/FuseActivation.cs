@@ -19,10 +19,7 @@ public sealed class FuseActivation : IGraphPass
         {
             if (act.Domain.Length > 0 || Epilogue(graph, act) is not { } activation) continue;
             var conv = graph.Producer(act.Inputs[0]);
-            if (conv is null || !rw.HasSingleUse(act.Inputs[0])) continue;
-            bool plain = conv.OpType == "Conv" && conv.Domain.Length == 0;
-            bool fusable = conv.OpType == "FusedConv" && conv.Domain == OpRegistry.QuantuneDomain && !conv.HasAttribute("activation");
-            if (!plain && !fusable) continue;
+            if (conv is null || !rw.HasSingleUse(act.Inputs[0]) || !FusedConv.IsOpenConvolution(conv, allowResidual: true)) continue;
             var attributes = conv.Attributes.Concat(FusedActivation.Attributes(activation));
             rw.Replace(conv, new Node(conv.Name, "FusedConv", conv.Inputs, [act.Outputs[0]], attributes, OpRegistry.QuantuneDomain));
             rw.Remove(act);

@@ -22,7 +22,7 @@ public sealed class FuseResidualAdd : IGraphPass
             // Prefer the later convolution (the block's main branch) when both operands are convolutions.
             var candidates = Enumerable.Range(0, 2)
                 .Select(k => (Conv: graph.Producer(add.Inputs[k]), Other: add.Inputs[1 - k], Operand: add.Inputs[k]))
-                .Where(c => c.Conv is { } p && IsPlainConv(p) && !fused.Contains(p) && rw.HasSingleUse(c.Operand)
+                .Where(c => c.Conv is { } p && FusedConv.IsOpenConvolution(p, allowResidual: false) && !fused.Contains(p) && rw.HasSingleUse(c.Operand)
                             && graph.TypeOf(c.Other).Shape is { } zs && zs.Equals(outShape) && graph.TypeOf(c.Operand).Shape!.Equals(outShape))
                 .OrderByDescending(c => graph.Nodes.IndexOf(c.Conv!))
                 .ToList();
@@ -36,8 +36,4 @@ public sealed class FuseResidualAdd : IGraphPass
         }
         return rw.Build();
     }
-
-    private static bool IsPlainConv(Node n) =>
-        (n.OpType == "Conv" && n.Domain.Length == 0) ||
-        (n.OpType == "FusedConv" && n.Domain == OpRegistry.QuantuneDomain && n.InputAt(3).Length == 0 && !n.HasAttribute("activation"));
 }
