@@ -39,6 +39,47 @@ public class EntropyObserverTests
     }
 
     [Theory]
+    [InlineData(1, 64, 8)]
+    [InlineData(2, 300, 16)]
+    [InlineData(3, 2048, 128)]
+    public void ThresholdMatchesTheDefinitionComputedNaively(int seed, int bins, int levels)
+    {
+        // Sparse random histograms (zeros, a heavy head, a thin tail) against KL computed term by term.
+        var rng = new Random(seed);
+        var h = Enumerable.Range(0, bins).Select(j => rng.Next(4) == 0 ? 0L : rng.Next(1 + 1000 * (bins - j) / bins)).ToArray();
+        int best = bins;
+        double bestKl = double.PositiveInfinity;
+        for (int i = levels; i <= bins; i++)
+        {
+            double kl = NaiveKl(h, i, levels);
+            if (kl < bestKl) (bestKl, best) = (kl, i);
+        }
+        Assert.Equal(best, EntropyObserver.Threshold(h, levels));
+    }
+
+    private static double NaiveKl(long[] h, int i, int levels)
+    {
+        var p = h.Take(i).Select(c => (double)c).ToArray();
+        p[i - 1] += h.Skip(i).Sum();
+        var q = new double[i];
+        for (int l = 0; l < levels; l++)
+        {
+            var members = Enumerable.Range(0, i).Where(j => j * levels / i == l).ToArray();
+            double sum = members.Sum(j => (double)h[j]);
+            int nonZero = members.Count(j => p[j] > 0);
+            foreach (int j in members) q[j] = p[j] > 0 ? sum / nonZero : 0;
+        }
+        double pTotal = p.Sum(), qTotal = q.Sum(), kl = 0;
+        for (int j = 0; j < i; j++)
+        {
+            if (p[j] == 0) continue;
+            if (q[j] == 0) return double.PositiveInfinity;
+            kl += p[j] / pTotal * Math.Log(p[j] / pTotal / (q[j] / qTotal));
+        }
+        return kl;
+    }
+
+    [Theory]
     [InlineData(2)]
     [InlineData(3)]
     public void SplitBetweenWorkersGivesTheSameRange(int workers)
