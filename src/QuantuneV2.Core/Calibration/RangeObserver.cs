@@ -17,9 +17,6 @@ public abstract class RangeObserver
     /// <summary>Passes over the sample set the observer needs: 1, or 2 for histograms (range, then counts).</summary>
     public virtual int Passes => 1;
 
-    /// <summary>The pass in progress, 0-based.</summary>
-    public int Pass => _pass;
-
     /// <summary>NaN and ±∞ values seen in the first pass; they take no part in the range.</summary>
     public long NonFiniteCount => _seen.NonFinite;
 
