@@ -1,0 +1,49 @@
+namespace QuantuneV2.Core.Calibration;
+
+/// <summary>
+/// Base of the observers that need a histogram. Two passes over the samples: the first finds the
+/// exact finite min/max, the second counts into a <see cref="Histogram"/> spanning them, whose size
+/// is fixed by <see cref="Bins"/> — memory does not grow with the number of samples, and fixed bins
+/// make the merged counts independent of how samples were split (an adaptive histogram that
+/// re-bins when the range grows would depend on arrival order).
+/// </summary>
+public abstract class HistogramObserver : RangeObserver
+{
+    private Histogram? _histogram;
+
+    protected HistogramObserver(int bins)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        Bins = bins;
+    }
+
+    public int Bins { get; }
+
+    public sealed override int Passes => 2;
+
+    /// <summary>The second pass's histogram; null during the first pass.</summary>
+    public Histogram? Histogram => _histogram;
+
+    /// <summary>True: the histogram counts |x| over [0, max|x|]; false: x over [min, max].</summary>
+    protected abstract bool OfMagnitudes { get; }
+
+    protected sealed override void OnNextPass()
+    {
+        var (min, max) = Extremes;
+        _histogram = OfMagnitudes ? new Histogram(Bins, 0f, MathF.Max(-min, max)) : new Histogram(Bins, min, max);
+    }
+
+    protected sealed override void ObserveAgain(ReadOnlySpan<float> values) => _histogram!.Add(values, OfMagnitudes);
+
+    protected sealed override void MergeCore(RangeObserver other)
+    {
+        if (_histogram is not null) _histogram.Merge(((HistogramObserver)other)._histogram!);
+    }
+
+    // An empty histogram after a non-empty first pass means the samples changed between passes.
+    protected sealed override (float Min, float Max) ComputeRange() =>
+        _histogram!.Total == 0 ? Extremes : ComputeRange(_histogram);
+
+    /// <summary>The range from the complete histogram (which holds at least one value).</summary>
+    protected abstract (float Min, float Max) ComputeRange(Histogram histogram);
+}
