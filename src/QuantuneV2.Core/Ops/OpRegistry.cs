@@ -52,6 +52,7 @@ public static class OpRegistry
         new Transpose(),
         new Unsqueeze(),
         new FusedConv(),
+        new QConv(),
     }.ToFrozenDictionary(o => Key(o.Domain, o.OpType), StringComparer.Ordinal);
 
     /// <summary>The ai.onnx op types users may put in a model (what error messages list).</summary>

@@ -1,0 +1,110 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Quantization;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>
+/// QConv (domain com.quantune): the int8 convolution of docs/numerics.md, computed by the scalar
+/// integer reference kernel that every SIMD kernel and the generated code must match bit for bit.
+/// Inputs: x (uint8/int8), w (int8, constant), bias (int32, optional), multiplier (float32 per output
+/// channel: s_x·s_w[c]/s_y). Attributes: Conv's geometry, x_zero_point, y_zero_point, y_type
+/// (ONNX data type: 2 uint8, 3 int8) and optional y_min/y_max (a fused ReLU/Clip as an integer clamp).
+///   acc = bias[c] + Σ (x − x_zp)·w   (padding reads x_zp, i.e. real zero)
+///   y   = clamp(Requantizer.Apply(acc, multiplier[c], y_zp, y_type), y_min, y_max)
+/// </summary>
+public sealed class QConv : Op
+{
+    public override string OpType => "QConv";
+    public override string Domain => OpRegistry.QuantuneDomain;
+
+    private static QuantType OutputType(NodeContext ctx) => (DataType)ctx.Int("y_type", (long)DataType.UInt8) switch
+    {
+        DataType.UInt8 => QuantType.UInt8,
+        DataType.Int8 => QuantType.Int8,
+        var t => throw ctx.Fail(DiagnosticCode.UnsupportedDataType, $"y_type {t} is not uint8 or int8"),
+    };
+
+    private static (int Min, int Max) Clamp(NodeContext ctx, QuantType type)
+    {
+        long lo = ctx.Int("y_min", type.Min()), hi = ctx.Int("y_max", type.Max());
+        if (lo < type.Min() || hi > type.Max() || lo > hi) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"clamp [{lo}, {hi}] is outside {type} or empty");
+        return ((int)lo, (int)hi);
+    }
+
+    public override void Infer(InferenceContext ctx)
+    {
+        ctx.RequireInputCount(2, 4);
+        if (!ctx.HasInput(3)) throw ctx.Fail(DiagnosticCode.InvalidInput, "input 3 (multiplier) is required");
+        ctx.RequireType(0, DataType.UInt8, DataType.Int8);
+        ctx.RequireType(1, DataType.Int8);
+        if (ctx.HasInput(2)) ctx.RequireType(2, DataType.Int32);
+        ctx.RequireType(3, DataType.Float);
+        var x = ctx.InputShape(0);
+        var w = ctx.InputShape(1);
+        var g = Conv.Geometry(ctx, x, w);
+        long groups = ctx.Int("group", 1);
+        if (groups < 1 || (x[1].IsKnown && w[1].IsKnown && x[1].Value != w[1].Value * groups) || (w[0].IsKnown && w[0].Value % groups != 0))
+            throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {x}, weight {w} and group {groups} do not fit");
+        foreach (var i in new[] { 2, 3 })
+            if (ctx.HasInput(i) && (ctx.InputShape(i).Rank != 1 || (ctx.InputShape(i)[0].IsKnown && w[0].IsKnown && ctx.InputShape(i)[0].Value != w[0].Value)))
+                throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {i} {ctx.InputShape(i)} must be [{w[0]}]");
+        var type = OutputType(ctx);
+        Clamp(ctx, type);
+        ctx.SetOutput(0, type == QuantType.UInt8 ? DataType.UInt8 : DataType.Int8, g.OutputShape(ctx, x, w[0]));
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var xDims = ctx.InputDims(0);
+        var wDims = ctx.InputDims(1);
+        var g = Conv.Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
+        var type = OutputType(ctx);
+        var (lo, hi) = Clamp(ctx, type);
+        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1),
+            (int)ctx.Int("x_zero_point", 0), (int)ctx.Int("y_zero_point", 0), type, lo, hi);
+    }
+
+    /// <summary>Obviously-correct loops: one accumulator per output element, taps clipped to the input.</summary>
+    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups, int xZero, int yZero, QuantType type, int lo, int hi) : Kernel
+    {
+        public override void Run(Tensor?[] inputs, Tensor[] outputs)
+        {
+            var x = inputs[0]!.ToInt64Array();
+            var wt = inputs[1]!.Span<sbyte>();
+            var bias = inputs[2] is { } b ? b.Span<int>() : default;
+            var multiplier = inputs[3]!.Floats;
+            var y = outputs[0];
+            int cg = inChannels / groups, mg = outChannels / groups, kv = w.KernelVolume;
+            int o = 0;
+            for (int n = 0; n < batch; n++)
+                for (int m = 0; m < outChannels; m++)
+                    for (int z = 0; z < w.Out[0]; z++)
+                        for (int yy = 0; yy < w.Out[1]; yy++)
+                            for (int xx = 0; xx < w.Out[2]; xx++, o++)
+                            {
+                                int acc = bias.IsEmpty ? 0 : bias[m];
+                                for (int c = 0; c < cg; c++)
+                                {
+                                    int plane = (n * inChannels + m / mg * cg + c) * w.InPlane;
+                                    int tap = (m * cg + c) * kv;
+                                    for (int a = 0; a < w.K[0]; a++)
+                                        for (int bb = 0; bb < w.K[1]; bb++)
+                                            for (int cc = 0; cc < w.K[2]; cc++, tap++)
+                                            {
+                                                int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0];
+                                                int iy = yy * w.S[1] - w.PadBegin[1] + bb * w.D[1];
+                                                int ix = xx * w.S[2] - w.PadBegin[2] + cc * w.D[2];
+                                                bool inside = (uint)iz < (uint)w.In[0] && (uint)iy < (uint)w.In[1] && (uint)ix < (uint)w.In[2];
+                                                int q = inside ? (int)x[plane + (iz * w.In[1] + iy) * w.In[2] + ix] : xZero;
+                                                acc += (q - xZero) * wt[tap];
+                                            }
+                                }
+                                int v = Math.Clamp(Requantizer.Apply(acc, multiplier[m], yZero, type), lo, hi);
+                                if (type == QuantType.UInt8) ((byte[])y.Data)[o] = (byte)v;
+                                else ((sbyte[])y.Data)[o] = (sbyte)v;
+                            }
+        }
+    }
+}
