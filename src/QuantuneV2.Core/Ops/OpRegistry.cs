@@ -53,6 +53,11 @@ public static class OpRegistry
         new Unsqueeze(),
         new FusedConv(),
         new QConv(),
+        new QGemm(),
+        new QAdd(),
+        new QConcat(),
+        new QMaxPool(),
+        new QGlobalAveragePool(),
     }.ToFrozenDictionary(o => Key(o.Domain, o.OpType), StringComparer.Ordinal);
 
     /// <summary>The ai.onnx op types users may put in a model (what error messages list).</summary>

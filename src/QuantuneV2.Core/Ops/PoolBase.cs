@@ -10,7 +10,7 @@ public abstract class PoolBase : Op
     /// <summary>Whether dilations and ceil_mode exist for this op at this opset.</summary>
     protected abstract bool DilationsAllowed(long opset);
 
-    protected SpatialGeometry Geometry(NodeContext ctx, int spatialRank)
+    internal SpatialGeometry Geometry(NodeContext ctx, int spatialRank)
     {
         var k = ctx.Ints("kernel_shape") ?? throw ctx.Fail(DiagnosticCode.InvalidAttribute, "attribute 'kernel_shape' is required");
         if (k.Length != spatialRank) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"kernel_shape has {k.Length} dims, the input has {spatialRank} spatial dims");
@@ -19,13 +19,15 @@ public abstract class PoolBase : Op
         return SpatialGeometry.Read(ctx, k.Select(v => (int)Math.Clamp(v, 0, int.MaxValue)).ToArray(), ctx.Opset >= 10);
     }
 
+    internal Shape OutputShape(NodeContext ctx, Shape input) => Geometry(ctx, input.Rank - 2).OutputShape(ctx, input, input[1]);
+
     public override void Infer(InferenceContext ctx)
     {
         ctx.RequireInputCount(1, 1);
         ctx.RequireType(0, DataType.Float);
         var s = ctx.InputShape(0);
         if (s.Rank < 3) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {s} must be N x C x spatial");
-        var outShape = Geometry(ctx, s.Rank - 2).OutputShape(ctx, s, s[1]);
+        var outShape = OutputShape(ctx, s);
         ctx.SetOutput(0, DataType.Float, outShape);
         ctx.SetOutput(1, DataType.Int64, outShape);
     }

@@ -19,20 +19,6 @@ public sealed class QConv : Op
     public override string OpType => "QConv";
     public override string Domain => OpRegistry.QuantuneDomain;
 
-    private static QuantType OutputType(NodeContext ctx) => (DataType)ctx.Int("y_type", (long)DataType.UInt8) switch
-    {
-        DataType.UInt8 => QuantType.UInt8,
-        DataType.Int8 => QuantType.Int8,
-        var t => throw ctx.Fail(DiagnosticCode.UnsupportedDataType, $"y_type {t} is not uint8 or int8"),
-    };
-
-    private static (int Min, int Max) Clamp(NodeContext ctx, QuantType type)
-    {
-        long lo = ctx.Int("y_min", type.Min()), hi = ctx.Int("y_max", type.Max());
-        if (lo < type.Min() || hi > type.Max() || lo > hi) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"clamp [{lo}, {hi}] is outside {type} or empty");
-        return ((int)lo, (int)hi);
-    }
-
     public override void Infer(InferenceContext ctx)
     {
         ctx.RequireInputCount(2, 4);
@@ -50,9 +36,7 @@ public sealed class QConv : Op
         foreach (var i in new[] { 2, 3 })
             if (ctx.HasInput(i) && (ctx.InputShape(i).Rank != 1 || (ctx.InputShape(i)[0].IsKnown && w[0].IsKnown && ctx.InputShape(i)[0].Value != w[0].Value)))
                 throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {i} {ctx.InputShape(i)} must be [{w[0]}]");
-        var type = OutputType(ctx);
-        Clamp(ctx, type);
-        ctx.SetOutput(0, type == QuantType.UInt8 ? DataType.UInt8 : DataType.Int8, g.OutputShape(ctx, x, w[0]));
+        ctx.SetOutput(0, QuantizedOutput.Read(ctx).DataType, g.OutputShape(ctx, x, w[0]));
     }
 
     public override Kernel CreateKernel(KernelContext ctx)
@@ -60,18 +44,16 @@ public sealed class QConv : Op
         var xDims = ctx.InputDims(0);
         var wDims = ctx.InputDims(1);
         var g = Conv.Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
-        var type = OutputType(ctx);
-        var (lo, hi) = Clamp(ctx, type);
         return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1),
-            (int)ctx.Int("x_zero_point", 0), (int)ctx.Int("y_zero_point", 0), type, lo, hi);
+            (int)ctx.Int("x_zero_point", 0), QuantizedOutput.Read(ctx));
     }
 
     /// <summary>Obviously-correct loops: one accumulator per output element, taps clipped to the input.</summary>
-    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups, int xZero, int yZero, QuantType type, int lo, int hi) : Kernel
+    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups, int xZero, QuantizedOutput output) : Kernel
     {
         public override void Run(Tensor?[] inputs, Tensor[] outputs)
         {
-            var x = inputs[0]!.ToInt64Array();
+            var x = QuantTensor.Read(inputs[0]!);
             var wt = inputs[1]!.Span<sbyte>();
             var bias = inputs[2] is { } b ? b.Span<int>() : default;
             var multiplier = inputs[3]!.Floats;
@@ -97,13 +79,11 @@ public sealed class QConv : Op
                                                 int iy = yy * w.S[1] - w.PadBegin[1] + bb * w.D[1];
                                                 int ix = xx * w.S[2] - w.PadBegin[2] + cc * w.D[2];
                                                 bool inside = (uint)iz < (uint)w.In[0] && (uint)iy < (uint)w.In[1] && (uint)ix < (uint)w.In[2];
-                                                int q = inside ? (int)x[plane + (iz * w.In[1] + iy) * w.In[2] + ix] : xZero;
+                                                int q = inside ? x[plane + (iz * w.In[1] + iy) * w.In[2] + ix] : xZero;
                                                 acc += (q - xZero) * wt[tap];
                                             }
                                 }
-                                int v = Math.Clamp(Requantizer.Apply(acc, multiplier[m], yZero, type), lo, hi);
-                                if (type == QuantType.UInt8) ((byte[])y.Data)[o] = (byte)v;
-                                else ((sbyte[])y.Data)[o] = (sbyte)v;
+                                QuantTensor.Write(y, o, output.Requantize(acc, multiplier[m]));
                             }
         }
     }

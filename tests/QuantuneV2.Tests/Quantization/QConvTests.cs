@@ -11,15 +11,13 @@ public class QConvTests
 {
     private static Tensor Run(Tensor x, sbyte[] w, int[] wDims, int[]? bias, float[] multiplier, params Attribute[] attributes)
     {
-        var inits = new List<KeyValuePair<string, Tensor>>
+        var constants = new List<KeyValuePair<string, Tensor>>
         {
             KeyValuePair.Create("w", new Tensor(DataType.Int8, wDims, w)),
             KeyValuePair.Create("m", Tensor.FromFloats(multiplier, multiplier.Length)),
         };
-        if (bias is not null) inits.Add(KeyValuePair.Create("b", new Tensor(DataType.Int32, [bias.Length], bias)));
-        var node = new Node("q", "QConv", ["x", "w", bias is null ? "" : "b", "m"], ["y"], attributes, OpRegistry.QuantuneDomain);
-        var graph = Graph.Create("t", new ModelInfo(), [new ValueInfo("x", x.Type)], [new ValueInfo("y", new TensorType(DataType.Undefined, null))], [node], inits);
-        return new Session(graph).Run(x);
+        if (bias is not null) constants.Add(KeyValuePair.Create("b", new Tensor(DataType.Int32, [bias.Length], bias)));
+        return OneNodeGraph.Run("QConv", [x], constants, ["x0", "w", bias is null ? "" : "b", "m"], attributes);
     }
 
     [Fact]

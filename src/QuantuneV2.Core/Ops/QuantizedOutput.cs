@@ -1,0 +1,35 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Quantization;
+
+namespace QuantuneV2.Core.Ops;
+
+/// <summary>
+/// The output attributes every quantized op shares: y_zero_point, y_type (ONNX data type, 2 uint8 /
+/// 3 int8) and an optional integer clamp [y_min, y_max] (a fused ReLU/Clip).
+/// </summary>
+public readonly record struct QuantizedOutput(int ZeroPoint, QuantType Type, int Min, int Max)
+{
+    public DataType DataType => QuantTensor.DataTypeOf(Type);
+
+    public static QuantizedOutput Read(NodeContext ctx)
+    {
+        var type = (DataType)ctx.Int("y_type", (long)DataType.UInt8) switch
+        {
+            DataType.UInt8 => QuantType.UInt8,
+            DataType.Int8 => QuantType.Int8,
+            var t => throw ctx.Fail(DiagnosticCode.UnsupportedDataType, $"y_type {t} is not uint8 or int8"),
+        };
+        long zp = ctx.Int("y_zero_point", 0), lo = ctx.Int("y_min", type.Min()), hi = ctx.Int("y_max", type.Max());
+        if (zp < type.Min() || zp > type.Max()) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"y_zero_point {zp} is outside {type}");
+        if (lo < type.Min() || hi > type.Max() || lo > hi) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"clamp [{lo}, {hi}] is outside {type} or empty");
+        return new QuantizedOutput((int)zp, type, (int)lo, (int)hi);
+    }
+
+    /// <summary>Requantizes an accumulator (docs/numerics.md) and applies the clamp.</summary>
+    public int Requantize(int accumulator, float multiplier) => Math.Clamp(Requantizer.Apply(accumulator, multiplier, ZeroPoint, Type), Min, Max);
+
+    /// <summary>Saturates an already scaled real value: round_half_even, + zero point, type range, clamp.</summary>
+    public int FromScaled(float scaled) =>
+        (int)Math.Clamp(Math.Clamp(MathF.Round(scaled, MidpointRounding.ToEven) + ZeroPoint, Type.Min(), Type.Max()), Min, Max);
+}
