@@ -9,10 +9,12 @@ namespace QuantuneV2.Core.Ops;
 /// QConv (domain com.quantune): the int8 convolution of docs/numerics.md, computed by the scalar
 /// integer reference kernel that every SIMD kernel and the generated code must match bit for bit.
 /// Inputs: x (uint8/int8), w (int8, constant), bias (int32, optional), multiplier (float32 per output
-/// channel: s_x·s_w[c]/s_y). Attributes: Conv's geometry, x_zero_point, y_zero_point, y_type
-/// (ONNX data type: 2 uint8, 3 int8) and optional y_min/y_max (a fused ReLU/Clip as an integer clamp).
+/// channel: s_x·s_w[c]/s_y), and an optional residual z (uint8/int8, the output's shape).
+/// Attributes: Conv's geometry, x_zero_point, the shared output attributes (<see cref="QuantizedOutput"/>),
+/// and with a residual z_zero_point and z_multiplier (s_z/s_y).
 ///   acc = bias[c] + Σ (x − x_zp)·w   (padding reads x_zp, i.e. real zero)
-///   y   = clamp(Requantizer.Apply(acc, multiplier[c], y_zp, y_type), y_min, y_max)
+///   y   = clamp(requantize(acc, multiplier[c]))                                          without z
+///   y   = clamp(saturate(round_half_even(float32(acc)·M[c] + float32(z − z_zp)·Mz) + y_zp))   with z
 /// </summary>
 public sealed class QConv : Op
 {
@@ -21,7 +23,7 @@ public sealed class QConv : Op
 
     public override void Infer(InferenceContext ctx)
     {
-        ctx.RequireInputCount(2, 4);
+        ctx.RequireInputCount(2, 5);
         if (!ctx.HasInput(3)) throw ctx.Fail(DiagnosticCode.InvalidInput, "input 3 (multiplier) is required");
         ctx.RequireType(0, DataType.UInt8, DataType.Int8);
         ctx.RequireType(1, DataType.Int8);
@@ -36,7 +38,14 @@ public sealed class QConv : Op
         foreach (var i in new[] { 2, 3 })
             if (ctx.HasInput(i) && (ctx.InputShape(i).Rank != 1 || (ctx.InputShape(i)[0].IsKnown && w[0].IsKnown && ctx.InputShape(i)[0].Value != w[0].Value)))
                 throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {i} {ctx.InputShape(i)} must be [{w[0]}]");
-        ctx.SetOutput(0, QuantizedOutput.Read(ctx).DataType, g.OutputShape(ctx, x, w[0]));
+        var y = g.OutputShape(ctx, x, w[0]);
+        if (ctx.HasInput(4))
+        {
+            ctx.RequireType(4, DataType.UInt8, DataType.Int8);
+            if (!ctx.InputShape(4).Equals(y)) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"residual {ctx.InputShape(4)} must have the output shape {y}");
+            if (!ctx.Node.HasAttribute("z_multiplier")) throw ctx.Fail(DiagnosticCode.InvalidAttribute, "a residual input needs z_multiplier");
+        }
+        ctx.SetOutput(0, QuantizedOutput.Read(ctx).DataType, y);
     }
 
     public override Kernel CreateKernel(KernelContext ctx)
@@ -45,11 +54,11 @@ public sealed class QConv : Op
         var wDims = ctx.InputDims(1);
         var g = Conv.Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
         return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1),
-            (int)ctx.Int("x_zero_point", 0), QuantizedOutput.Read(ctx));
+            (int)ctx.Int("x_zero_point", 0), QuantizedOutput.Read(ctx), (int)ctx.Int("z_zero_point", 0), ctx.Float("z_multiplier", 0));
     }
 
     /// <summary>Obviously-correct loops: one accumulator per output element, taps clipped to the input.</summary>
-    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups, int xZero, QuantizedOutput output) : Kernel
+    private sealed class ReferenceKernel(Window3d w, int batch, int inChannels, int outChannels, int groups, int xZero, QuantizedOutput output, int zZero, float zMultiplier) : Kernel
     {
         public override void Run(Tensor?[] inputs, Tensor[] outputs)
         {
@@ -57,6 +66,7 @@ public sealed class QConv : Op
             var wt = inputs[1]!.Span<sbyte>();
             var bias = inputs[2] is { } b ? b.Span<int>() : default;
             var multiplier = inputs[3]!.Floats;
+            var residual = inputs.Length > 4 && inputs[4] is { } r ? QuantTensor.Read(r) : null;
             var y = outputs[0];
             int cg = inChannels / groups, mg = outChannels / groups, kv = w.KernelVolume;
             int o = 0;
@@ -83,7 +93,8 @@ public sealed class QConv : Op
                                                 acc += (q - xZero) * wt[tap];
                                             }
                                 }
-                                QuantTensor.Write(y, o, output.Requantize(acc, multiplier[m]));
+                                QuantTensor.Write(y, o, residual is null ? output.Requantize(acc, multiplier[m])
+                                    : output.FromScaled((float)acc * multiplier[m] + (float)(residual[o] - zZero) * zMultiplier));
                             }
         }
     }

@@ -31,6 +31,21 @@ public class QConvTests
     }
 
     [Fact]
+    public void ResidualIsAddedBeforeTheOnlyRounding()
+    {
+        var constants = new List<KeyValuePair<string, Tensor>>
+        {
+            KeyValuePair.Create("w", new Tensor(DataType.Int8, [1, 1, 1, 1], new sbyte[] { 3 })),
+            KeyValuePair.Create("m", Tensor.FromFloats([0.25f], 1)),
+        };
+        // acc = (12 − 10)·3 = 6 → 6·0.25 = 1.5; plus residual (9 − 8)·0.5 = 0.5 gives 2 before the one rounding; + 50.
+        var y = OneNodeGraph.Run("QConv", [OneNodeGraph.U8([1, 1, 1, 2], 12, 10), OneNodeGraph.U8([1, 1, 1, 2], 9, 11)], constants, ["x0", "w", "", "m", "x1"],
+            Attribute.Int("x_zero_point", 10), Attribute.Int("y_zero_point", 50), Attribute.Int("z_zero_point", 8), Attribute.Float("z_multiplier", 0.5f));
+        // second element: acc 0; residual (11 − 8)·0.5 = 1.5 → 2 (half to even) + 50.
+        Assert.Equal([52, 52], QuantTensor.Read(y));
+    }
+
+    [Fact]
     public void PaddingIsRealZero()
     {
         // One pixel 7 with zero point 7 is real zero; every tap of a padded 3x3 reads zero too.
