@@ -35,15 +35,23 @@ public sealed class Concat : Op
         ctx.SetOutput(0, ctx.Input(0).DataType, new Shape([.. dims]));
     }
 
-    public override Kernel CreateKernel(KernelContext ctx)
+    /// <summary>
+    /// The copy plan of a concatenation: <c>Outer</c> repetitions, each writing input i's block of
+    /// <c>Blocks[i]</c> elements into an output block of <c>OutBlock</c> elements.
+    /// </summary>
+    internal static (int Outer, int[] Blocks, int OutBlock) Layout(KernelContext ctx)
     {
         var outDims = ctx.OutputDims(0);
         int axis = ctx.Axis(ctx.Int("axis", 0), outDims.Length);
         int outer = 1, inner = 1;
         for (int k = 0; k < axis; k++) outer *= outDims[k];
         for (int k = axis + 1; k < outDims.Length; k++) inner *= outDims[k];
-        var blocks = Enumerable.Range(0, ctx.InputCount).Select(i => ctx.InputDims(i)[axis] * inner).ToArray();
-        int outBlock = outDims[axis] * inner;
+        return (outer, Enumerable.Range(0, ctx.InputCount).Select(i => ctx.InputDims(i)[axis] * inner).ToArray(), outDims[axis] * inner);
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var (outer, blocks, outBlock) = Layout(ctx);
         return new DelegateKernel((inputs, outputs) =>
         {
             int offset = 0;

@@ -36,13 +36,7 @@ public sealed class QConcat : Op
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var (zps, ms) = Inputs(ctx);
-        var outDims = ctx.OutputDims(0);
-        int axis = ctx.Axis(ctx.Int("axis", 0), outDims.Length);
-        int outer = 1, inner = 1;
-        for (int k = 0; k < axis; k++) outer *= outDims[k];
-        for (int k = axis + 1; k < outDims.Length; k++) inner *= outDims[k];
-        var blocks = Enumerable.Range(0, ctx.InputCount).Select(i => ctx.InputDims(i)[axis] * inner).ToArray();
-        int outBlock = outDims[axis] * inner;
+        var (outer, blocks, outBlock) = Concat.Layout(ctx);
         var output = QuantizedOutput.Read(ctx);
         return new DelegateKernel((inputs, outputs) =>
         {

@@ -18,12 +18,7 @@ public sealed class QGemm : Op
 
     public override void Infer(InferenceContext ctx)
     {
-        ctx.RequireInputCount(2, 4);
-        if (!ctx.HasInput(3)) throw ctx.Fail(DiagnosticCode.InvalidInput, "input 3 (multiplier) is required");
-        ctx.RequireType(0, DataType.UInt8, DataType.Int8);
-        ctx.RequireType(1, DataType.Int8);
-        if (ctx.HasInput(2)) ctx.RequireType(2, DataType.Int32);
-        ctx.RequireType(3, DataType.Float);
+        QuantizedOutput.CheckLinearInputs(ctx, maxInputs: 4);
         var x = ctx.InputShape(0);
         var w = ctx.InputShape(1);
         if (x.Rank != 2 || w.Rank != 2 || (x[1].IsKnown && w[1].IsKnown && x[1].Value != w[1].Value))

@@ -26,6 +26,17 @@ public readonly record struct QuantizedOutput(int ZeroPoint, QuantType Type, int
         return new QuantizedOutput((int)zp, type, (int)lo, (int)hi);
     }
 
+    /// <summary>The inputs QConv and QGemm share: x (uint8/int8), w (int8), bias (int32, optional), multiplier (float32, required).</summary>
+    public static void CheckLinearInputs(InferenceContext ctx, int maxInputs)
+    {
+        ctx.RequireInputCount(2, maxInputs);
+        if (!ctx.HasInput(3)) throw ctx.Fail(DiagnosticCode.InvalidInput, "input 3 (multiplier) is required");
+        ctx.RequireType(0, DataType.UInt8, DataType.Int8);
+        ctx.RequireType(1, DataType.Int8);
+        if (ctx.HasInput(2)) ctx.RequireType(2, DataType.Int32);
+        ctx.RequireType(3, DataType.Float);
+    }
+
     /// <summary>Requantizes an accumulator (docs/numerics.md) and applies the clamp.</summary>
     public int Requantize(int accumulator, float multiplier) => Math.Clamp(Requantizer.Apply(accumulator, multiplier, ZeroPoint, Type), Min, Max);
 
