@@ -5,12 +5,17 @@ namespace QuantuneV2.Core.Quantization;
 /// <summary>Element access for uint8/int8 tensors as ints, for the obviously-correct reference kernels.</summary>
 public static class QuantTensor
 {
-    public static int[] Read(Tensor t) => t.DataType switch
+    public static int[] Read(Tensor t)
     {
-        DataType.UInt8 => t.Span<byte>().ToArray().Select(v => (int)v).ToArray(),
-        DataType.Int8 => t.Span<sbyte>().ToArray().Select(v => (int)v).ToArray(),
-        _ => throw new ArgumentException($"{t} is not a uint8/int8 tensor"),
-    };
+        var r = new int[t.Length];
+        switch (t.DataType)
+        {
+            case DataType.UInt8: { var q = t.Span<byte>(); for (int i = 0; i < r.Length; i++) r[i] = q[i]; break; }
+            case DataType.Int8: { var q = t.Span<sbyte>(); for (int i = 0; i < r.Length; i++) r[i] = q[i]; break; }
+            default: throw new ArgumentException($"{t} is not a uint8/int8 tensor");
+        }
+        return r;
+    }
 
     /// <summary>Stores an already saturated value.</summary>
     public static void Write(Tensor t, int index, int value)
