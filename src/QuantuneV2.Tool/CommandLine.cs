@@ -41,6 +41,17 @@ internal sealed class ParsedArgs
             ? n : throw Usage($"--{name} takes a whole number ≥ {min}, got '{v}'");
     }
 
+    public double Double(string name)
+    {
+        var v = Value(name);
+        return double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d : throw Usage($"--{name} takes a number, got '{v}'");
+    }
+
+    /// <summary>A comma-separated option as its non-empty items (empty when absent).</summary>
+    public IReadOnlyList<string> List(string name) =>
+        Value(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
     public static QuantuneException Usage(string message) => new(DiagnosticCode.UsageError, message);
 
     public static ParsedArgs Parse(CommandSpec spec, IReadOnlyList<string> args)

@@ -21,8 +21,13 @@ public enum DiagnosticCode
     InvalidInput = 20,
     DatasetSpec = 30,
     DatasetData = 31,
+    PlanFile = 32,
+    PlanMismatch = 33,
     UsageError = 40,
     ZooUnknownModel = 41,
+    UnknownLayer = 42,
+    SyntheticCalibration = 50,
+    NonFiniteActivations = 51,
 }
 
 public static class DiagnosticCodes

@@ -14,7 +14,7 @@ public class CalibratorTests
     private static (Graph Graph, Dataset Data, string[] Tensors) ResNet18()
     {
         var graph = OnnxModel.Load(SharedData.Require("models/fmnist/resnet18.bn.onnx"));
-        var data = Dataset.Load(SpecPath("fashion-mnist-calib.json"));
+        var data = Dataset.Load(RepoPaths.SampleSpec("fashion-mnist-calib.json"));
         var tensors = graph.Nodes.SelectMany(n => n.Outputs).Where(o => o.Length > 0 && !graph.Constants.ContainsKey(o)).ToArray();
         return (graph, data, tensors);
     }
@@ -73,12 +73,5 @@ public class CalibratorTests
         private int _count;
         public int Count => _count;
         public void Report(ProgressInfo progress) => Interlocked.Increment(ref _count);
-    }
-
-    private static string SpecPath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantuneV2.Build.sln"))) return Path.Combine(dir.FullName, "samples", "datasets", name);
-        throw new InvalidOperationException("repository root not found");
     }
 }

@@ -8,14 +8,7 @@ public class SampleSpecTests
 {
     private const float FmnistPad = -0.8101983f; // (0/255 - 0.2860) / 0.3530, the fmnist README's -0.81020
 
-    private static readonly string RepoRoot = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantuneV2.Build.sln"))) return dir.FullName;
-        throw new InvalidOperationException("QuantuneV2.Build.sln not found above the test binaries");
-    }
+    private static readonly string RepoRoot = RepoPaths.Root;
 
     /// <summary>Loads samples/datasets/NAME with ${QUANTUNE_SHARED} = the shared folder the tests use.</summary>
     private static Dataset LoadSample(string name, string sharedFile)

@@ -30,7 +30,7 @@ public class AccuracyTests(ITestOutputHelper output)
     public void MatchesOnnxRuntimeAndReference(string model, string spec, double referenceTop1)
     {
         var path = SharedData.Require(model);
-        var data = spec == FashionTest ? Dataset.Load(SpecPath(FashionTest)) : AllImageNetSamples();
+        var data = spec == FashionTest ? Dataset.Load(RepoPaths.SampleSpec(FashionTest)) : AllImageNetSamples();
         var graph = OnnxModel.Load(path);
         int n = data.Count, classes = 0;
         var ours = new float[n][];
@@ -59,17 +59,10 @@ public class AccuracyTests(ITestOutputHelper output)
         Assert.True(Math.Abs(top1 - referenceTop1) <= 0.0005 + 1e-12, $"top-1 {top1:F4}, REFERENCE.md {referenceTop1:F4}");
     }
 
-    private static string SpecPath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantuneV2.Build.sln"))) return Path.Combine(dir.FullName, "samples", "datasets", name);
-        throw new InvalidOperationException("repository root not found");
-    }
-
     // REFERENCE.md measures the ImageNet model on all 1000 images: the eval spec without its subset.
     private static Dataset AllImageNetSamples()
     {
-        var text = File.ReadAllText(SpecPath("imagenet-samples-eval.json"));
+        var text = File.ReadAllText(RepoPaths.SampleSpec("imagenet-samples-eval.json"));
         var json = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
         json.Remove("subset");
         json["path"] = Path.Combine(SharedData.Require("data/imagenet-samples/images"));

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+using QuantuneV2.Core.Calibration;
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.Quantization;
+
+namespace QuantuneV2.Planning;
+
+/// <summary>
+/// The options of a quantization plan, in the words the CLI and the MSBuild items use (one type serves
+/// both; docs/plan.md lists them). Stored in the plan as written, so a plan says how it was made.
+/// </summary>
+public sealed record PlanOptions
+{
+    public static readonly IReadOnlyList<string> Methods = ["minmax", "percentile", "entropy", "moving-average"];
+    public static readonly IReadOnlyList<string> ActivationTypes = ["uint8", "int8"];
+    public static readonly IReadOnlyList<string> Fp32LayerChoices = ["none"];
+
+    /// <summary>Calibration method: minmax (default), percentile, entropy or moving-average.</summary>
+    public string Method { get; init; } = "minmax";
+
+    /// <summary>The percentile kept by the percentile method (each tail).</summary>
+    public double Percentile { get; init; } = PercentileObserver.DefaultPercentile;
+
+    /// <summary>One weight scale per output channel (default) or per tensor.</summary>
+    public bool PerChannel { get; init; } = true;
+
+    /// <summary>Activation encoding: uint8 asymmetric (default) or int8 symmetric.</summary>
+    public string Activations { get; init; } = "uint8";
+
+    /// <summary>7-bit weights (±63).</summary>
+    public bool ReduceRange { get; init; }
+
+    /// <summary>How many layers the planner keeps fp32 on its own: "none" (the sensitivity analysis adds more).</summary>
+    public string Fp32Layers { get; init; } = "none";
+
+    /// <summary>Layers (fused node names) that stay fp32.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Op types that stay fp32 wherever they occur (e.g. "Gemm", "FusedConv").</summary>
+    public IReadOnlyList<string> ExcludeOpTypes { get; init; } = [];
+
+    /// <summary>Checks every value; a QuantuneException QV0040 naming the bad one and the choices.</summary>
+    public PlanOptions Validate()
+    {
+        Choose("method", Method, Methods);
+        Choose("activations", Activations, ActivationTypes);
+        Choose("fp32-layers", Fp32Layers, Fp32LayerChoices);
+        if (!(Percentile > 50 && Percentile <= 100))
+            throw new QuantuneException(DiagnosticCode.UsageError, $"percentile must be in (50, 100], got {Percentile}");
+        return this;
+    }
+
+    [JsonIgnore]
+    public CalibrationMethod CalibrationMethod => Method switch
+    {
+        "percentile" => CalibrationMethod.Percentile,
+        "entropy" => CalibrationMethod.Entropy,
+        "moving-average" => CalibrationMethod.MovingAverageMinMax,
+        _ => CalibrationMethod.MinMax,
+    };
+
+    [JsonIgnore]
+    public QuantType ActivationType => Activations == "int8" ? QuantType.Int8 : QuantType.UInt8;
+
+    public RangeObserver CreateObserver() => RangeObservers.Create(CalibrationMethod, Percentile);
+
+    /// <summary>The quantizer's options with <paramref name="fp32Layers"/> kept fp32.</summary>
+    public QuantizationOptions ToQuantizationOptions(IEnumerable<string> fp32Layers) => new()
+    {
+        Activations = ActivationType,
+        PerChannel = PerChannel,
+        ReduceRange = ReduceRange,
+        Fp32Nodes = fp32Layers.ToHashSet(StringComparer.Ordinal),
+    };
+
+    private static void Choose(string name, string value, IReadOnlyList<string> choices)
+    {
+        if (!choices.Contains(value))
+            throw new QuantuneException(DiagnosticCode.UsageError, $"{name} '{value}' is not one of: {string.Join(", ", choices)}");
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using QuantuneV2.Core.Analysis;
+using QuantuneV2.Core.Calibration;
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Passes;
+using QuantuneV2.Core.Quantization;
+using QuantuneV2.Data;
+using QuantuneV2.Onnx;
+
+namespace QuantuneV2.Planning;
+
+/// <summary>A plan and what was built on the way: the fused fp32 graph, the mixed int8 graph, the pass log.</summary>
+public sealed record PlanResult(QuantizationPlan Plan, Graph Fused, Graph Quantized, PassLog Log, TimeSpan CalibrationTime, IReadOnlyList<QuantuneWarning> Warnings);
+
+/// <summary>
+/// Makes a quantization plan: fuse the fp32 graph (<see cref="PassPipeline"/>), calibrate every activation
+/// an int8 layer could read or write, decide each layer's precision, and lower to the mixed graph to
+/// count its int8↔fp32 boundaries. The CLI and the MSBuild task both come through here.
+/// </summary>
+public static class Planner
+{
+    /// <summary>Samples drawn when no calibration data is given.</summary>
+    public const int SyntheticSamples = 32;
+
+    /// <param name="calibration">The calibration data set, or null to calibrate on synthetic inputs (with a warning).</param>
+    /// <param name="limit">Use only the first <c>limit</c> calibration samples.</param>
+    public static PlanResult Run(string modelPath, Dataset? calibration, PlanOptions options, int? limit = null, int? threads = null, IProgressReporter? progress = null)
+    {
+        options.Validate();
+        var model = OnnxModel.Load(modelPath);
+        var log = new PassLog();
+        var fused = PassPipeline.Run(model, log);
+        var warnings = new List<QuantuneWarning>();
+        var layers = Decide(fused, options, modelPath);
+
+        // Every layer that could run int8 is calibrated, not only the chosen ones: a plan can then be
+        // edited (or re-planned by the sensitivity analysis) without calibrating again.
+        var values = Quantizer.ValuesToCalibrate(fused, new QuantizationOptions());
+        int count;
+        Action<int, Span<float>> fill;
+        if (calibration is null)
+        {
+            count = SyntheticSamples;
+            fill = SyntheticFill(fused);
+            warnings.Add(new QuantuneWarning(DiagnosticCode.SyntheticCalibration,
+                $"no calibration data: ranges come from {count} random normal inputs, so int8 accuracy will suffer; give a data set spec of real inputs (docs/datasets.md)", modelPath));
+        }
+        else
+        {
+            calibration.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
+            count = Math.Min(limit ?? calibration.Count, calibration.Count);
+            fill = calibration.LoadInput;
+        }
+        var clock = Stopwatch.StartNew();
+        var ranges = Calibrator.Run(fused, values, count, fill, options.CreateObserver, threads ?? Environment.ProcessorCount, progress);
+        var calibrationTime = clock.Elapsed;
+        foreach (var v in values.Where(v => ranges[v].NonFiniteCount > 0))
+            warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,
+                $"'{v}' took {ranges[v].NonFiniteCount} NaN/infinite values on the calibration data; they are ignored by the range", modelPath, fused.Producer(v)?.DisplayName));
+
+        var activations = options.ActivationType;
+        var tensors = values.Select(v =>
+        {
+            var p = QuantParams.FromRange(ranges[v].Min, ranges[v].Max, activations);
+            return new PlanTensor(v, ranges[v].Min, ranges[v].Max, p.Scale, p.ZeroPoint);
+        }).ToList();
+        int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
+        var plan = new QuantizationPlan(QuantizationPlan.CurrentSchema,
+            new PlanModel(Path.GetFileName(modelPath), PlanFile.Sha256(modelPath), fused.Name, fused.Nodes.Length),
+            options,
+            new PlanCalibration(calibration is null ? "synthetic" : Path.GetFileName(calibration.SpecPath), count, calibration is null),
+            new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0),
+            layers, tensors, [.. warnings.Select(w => w.CodeText + ": " + w.Message)]);
+        var quantized = PlanApplication.Lower(fused, plan, log);
+        plan = plan with { Summary = plan.Summary with { Boundaries = PlanApplication.Boundaries(quantized) } };
+        return new PlanResult(plan, fused, quantized, log, calibrationTime, warnings);
+    }
+
+    /// <summary>Each layer with an int8 form, int8 unless the options exclude it (by name or op type).</summary>
+    private static List<PlanLayer> Decide(Graph fused, PlanOptions options, string modelPath)
+    {
+        var candidates = fused.Nodes.Where(n => Quantizer.IsQuantizable(fused, n)).ToList();
+        var names = candidates.Select(n => n.DisplayName).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in options.Exclude.Where(n => !names.Contains(n)))
+            throw new QuantuneException(DiagnosticCode.UnknownLayer,
+                $"--exclude names '{name}', which is not a layer with an int8 form after fusion (BatchNormalization and activations are fused into the preceding layer); layers: {string.Join(", ", names.Take(12))}{(names.Count > 12 ? ", ..." : "")}",
+                modelPath);
+        return candidates.Select(n =>
+        {
+            var macs = LayerCost.Of(fused, BaseNode(n)).Macs;
+            var (precision, reason) = options.Exclude.Contains(n.DisplayName) ? (PlanLayer.Fp32, "excluded by name")
+                : options.ExcludeOpTypes.Contains(n.OpType) || options.ExcludeOpTypes.Contains(BaseNode(n).OpType) ? (PlanLayer.Fp32, "op type excluded")
+                : (PlanLayer.Int8, "quantized");
+            return new PlanLayer(n.DisplayName, n.OpType, macs, precision, reason);
+        }).ToList();
+    }
+
+    /// <summary>A fused node seen as the ONNX op it extends (FusedConv → Conv), for MAC counts and op-type exclusions.</summary>
+    private static Node BaseNode(Node n) => n.OpType.StartsWith("Fused", StringComparison.Ordinal) ? new Node(n.Name, n.OpType["Fused".Length..], n.Inputs, n.Outputs, n.Attributes) : n;
+
+    /// <summary>Standard normal values, seeded by the sample index, so that a synthetic plan is still deterministic.</summary>
+    private static Action<int, Span<float>> SyntheticFill(Graph graph)
+    {
+        if (graph.Inputs.Length != 1)
+            throw new QuantuneException(DiagnosticCode.InvalidInput, $"the model has {graph.Inputs.Length} runtime inputs; calibration feeds exactly one");
+        return (index, destination) =>
+        {
+            var rng = new Random(index);
+            for (int i = 0; i < destination.Length; i++)
+                destination[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+        };
+    }
+}

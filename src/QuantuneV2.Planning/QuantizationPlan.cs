@@ -1,0 +1,44 @@
+namespace QuantuneV2.Planning;
+
+/// <summary>
+/// What `quantune quantize` decides and everything needed to rebuild the int8 graph from the fp32 model:
+/// the options, the calibrated range of every activation that can run int8, and each layer's precision.
+/// Written as JSON by <see cref="PlanFile"/> (docs/plan.md): human-readable, versioned, and byte-identical
+/// for the same inputs (no timestamps, no absolute paths, graph order everywhere).
+/// </summary>
+public sealed record QuantizationPlan(
+    string Schema,
+    PlanModel Model,
+    PlanOptions Options,
+    PlanCalibration Calibration,
+    PlanSummary Summary,
+    IReadOnlyList<PlanLayer> Layers,
+    IReadOnlyList<PlanTensor> Tensors,
+    IReadOnlyList<string> Warnings)
+{
+    public const string CurrentSchema = "quantune-plan/1";
+}
+
+/// <summary>The model a plan was made for: file name, SHA-256 of its bytes, graph name, node count after the fp32 passes.</summary>
+public sealed record PlanModel(string File, string Sha256, string Graph, int FusedNodes);
+
+/// <summary>Where the ranges come from: the data set spec's file name (or "synthetic") and the sample count.</summary>
+public sealed record PlanCalibration(string Data, int Samples, bool Synthetic);
+
+/// <summary>
+/// Totals: layers with an int8 form, how many run int8 and fp32, their multiply-accumulates, and the
+/// QuantizeLinear/DequantizeLinear nodes the mixed graph needs (each one is an int8↔fp32 boundary).
+/// </summary>
+public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries);
+
+/// <summary>One layer that has an int8 form (a fused node of the fp32 graph), in graph order.</summary>
+/// <param name="Precision">"int8" or "fp32".</param>
+/// <param name="Reason">Why: "quantized", "excluded by name", "op type excluded".</param>
+public sealed record PlanLayer(string Name, string Op, long Macs, string Precision, string Reason)
+{
+    public const string Int8 = "int8";
+    public const string Fp32 = "fp32";
+}
+
+/// <summary>A calibrated activation: its clipping range and the resulting scale/zero point (per tensor).</summary>
+public sealed record PlanTensor(string Name, float Min, float Max, float Scale, int ZeroPoint);
