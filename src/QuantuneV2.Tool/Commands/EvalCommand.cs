@@ -29,7 +29,7 @@ internal static class EvalCommand
         var data = Dataset.Load(spec);
         int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
         int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
-        var progress = ConsoleProgress.ForTerminal();
+        var progress = ConsoleProgress.Create();
         ComparisonResult? comparison = null;
         EvaluationResult r;
         if (args.Value("plan") is { } planPath)

@@ -47,7 +47,7 @@ internal static class QuantizeCommand
         var calibration = args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
         int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
         int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
-        var result = Planner.Run(modelPath, calibration, options, limit, threads, ConsoleProgress.ForTerminal());
+        var result = Planner.Run(modelPath, calibration, options, limit, threads, ConsoleProgress.Create());
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
         PlanFile.Save(result.Plan, output);
         var plan = result.Plan;
