@@ -63,6 +63,7 @@ internal static class EvalCommand
                 json["sqnr_db"] = Math.Round(comparison.SqnrDb, 3);
                 json["fp32_top1"] = comparison.Reference.Top1;
                 json["fp32_top5"] = comparison.Reference.Top5;
+                json["fp32_samples_per_second"] = Math.Round(comparison.Reference.SamplesPerSecond, 1);
             }
             Console.WriteLine(JsonSerializer.Serialize(json, Json));
             return 0;
