@@ -33,9 +33,10 @@ public sealed class QMaxPool : Op
         var inDims = ctx.InputDims(0);
         var w = new Window3d(Float.Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
         int planes = inDims[0] * inDims[1];
+        var x = new int[planes * w.InPlane]; // the kernel's own buffer (one session, one thread)
         return new DelegateKernel((inputs, outputs) =>
         {
-            var x = QuantTensor.Read(inputs[0]!);
+            QuantTensor.Read(inputs[0]!, 0, x);
             int o = 0;
             for (int p = 0; p < planes; p++)
                 for (int z = 0; z < w.Out[0]; z++)
