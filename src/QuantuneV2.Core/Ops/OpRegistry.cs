@@ -52,6 +52,7 @@ public static class OpRegistry
         new Transpose(),
         new Unsqueeze(),
         new FusedConv(),
+        new FusedGemm(),
         new QConv(),
         new QGemm(),
         new QAdd(),

@@ -21,20 +21,22 @@ public static class Quantizer
     /// <summary>Whether <paramref name="node"/> has an int8 form (with constant weights where it needs them).</summary>
     public static bool IsQuantizable(Graph graph, Node node)
     {
-        if (node.Domain == OpRegistry.QuantuneDomain && node.OpType == "FusedConv")
-            return graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2]))
-                   && node.FindAttribute("activation")?.S is null or "Relu" or "Clip";
-        if (node.Domain.Length > 0) return false;
-        return node.OpType switch
-        {
-            "Conv" => graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2])),
-            "Gemm" => graph.Constants.ContainsKey(node.Inputs[1]) && node.FindAttribute("transA")?.I is null or 0 && GemmBias(graph, node) is not null,
-            "Add" or "Concat" => node.Inputs.All(i => !graph.Constants.ContainsKey(i)) && graph.TypeOf(node.Outputs[0]).DataType == DataType.Float,
-            "MaxPool" => node.Outputs.Skip(1).All(o => o.Length == 0),
-            "GlobalAveragePool" => graph.TypeOf(node.Inputs[0]).Shape is { } s && s.Dims.Skip(2).All(d => d.IsKnown),
-            _ => false,
-        };
+        // A fused Relu/Clip is the integer clamp; other epilogues (LeakyRelu, HardSwish) stay fp32.
+        if (node.Domain == OpRegistry.QuantuneDomain)
+            return node.OpType is "FusedConv" or "FusedGemm" && node.FindAttribute("activation")?.S is null or "Relu" or "Clip"
+                   && HasInt8Form(graph, node, node.OpType["Fused".Length..]);
+        return node.Domain.Length == 0 && HasInt8Form(graph, node, node.OpType);
     }
+
+    private static bool HasInt8Form(Graph graph, Node node, string opType) => opType switch
+    {
+        "Conv" => graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2])),
+        "Gemm" => graph.Constants.ContainsKey(node.Inputs[1]) && node.FindAttribute("transA")?.I is null or 0 && GemmBias(graph, node) is not null,
+        "Add" or "Concat" => node.Inputs.All(i => !graph.Constants.ContainsKey(i)) && graph.TypeOf(node.Outputs[0]).DataType == DataType.Float,
+        "MaxPool" => node.Outputs.Skip(1).All(o => o.Length == 0),
+        "GlobalAveragePool" => graph.TypeOf(node.Inputs[0]).Shape is { } s && s.Dims.Skip(2).All(d => d.IsKnown),
+        _ => false,
+    };
 
     /// <summary>The fp32 values whose ranges calibration must measure: activations read or written by int8 nodes.</summary>
     public static IReadOnlyList<string> ValuesToCalibrate(Graph graph, QuantizationOptions options) =>
@@ -47,7 +49,7 @@ public static class Quantizer
 
     private static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
     {
-        "Conv" or "Gemm" or "MaxPool" or "GlobalAveragePool" => [n.Inputs[0]],
+        "Conv" or "Gemm" or "FusedGemm" or "MaxPool" or "GlobalAveragePool" => [n.Inputs[0]],
         "FusedConv" => n.InputAt(3).Length > 0 ? [n.Inputs[0], n.Inputs[3]] : [n.Inputs[0]],
         _ => n.Inputs,
     };
@@ -150,7 +152,7 @@ public static class Quantizer
             Node lowered = node.OpType switch
             {
                 "Conv" or "FusedConv" => Conv(node, name, outParams, outAttrs),
-                "Gemm" => Gemm(node, name, outParams, outAttrs),
+                "Gemm" or "FusedGemm" => Gemm(node, name, outParams, outAttrs),
                 "Add" => Binary(node, name, outParams, outAttrs),
                 "Concat" => Concat(node, name, outParams, outAttrs),
                 "MaxPool" => new Node(node.Name, "QMaxPool", [Int8(node.Inputs[0], node).Name], [name], node.Attributes.Where(a => a.Name != "storage_order"), OpRegistry.QuantuneDomain),
@@ -181,11 +183,11 @@ public static class Quantizer
                 attrs.Add(Attribute.Int("z_zero_point", pz.ZeroPoint));
                 attrs.Add(Attribute.Float("z_multiplier", (float)((double)pz.Scale / y.Scale)));
             }
-            if (node.OpType == "FusedConv") AddClamp(node, y, attrs);
+            AddClamp(node, y, attrs);
             return new Node(node.Name, "QConv", inputs, [name], node.Attributes.Where(a => a.Name is not ("activation" or "activation_params")).Concat(attrs), OpRegistry.QuantuneDomain);
         }
 
-        /// <summary>A fused Relu/Clip becomes the integer clamp [quantize(lo), quantize(hi)].</summary>
+        /// <summary>A fused Relu/Clip (FusedConv, FusedGemm) becomes the integer clamp [quantize(lo), quantize(hi)]; nothing for a plain op.</summary>
         private void AddClamp(Node node, QuantParams y, List<Attribute> attrs)
         {
             var activation = FusedActivation.Read(new AttributeReader(node));
@@ -210,6 +212,7 @@ public static class Quantizer
                 for (int p = 0; p < k; p++) wf[j * k + p] = alpha * (transB ? bv[j * k + p] : bv[p * n + j]);
             var w = WeightQuantizer.Quantize(Tensor.FromFloats(wf, n, k), options.PerChannel, options.ReduceRange);
             attrs.Add(Attribute.Int("x_zero_point", px.ZeroPoint));
+            AddClamp(node, y, attrs);
             return new Node(node.Name, "QGemm",
             [
                 x,
