@@ -58,6 +58,7 @@ public static class OpRegistry
         new QAdd(),
         new QConcat(),
         new QMaxPool(),
+        new QAveragePool(),
         new QGlobalAveragePool(),
     }.ToFrozenDictionary(o => Key(o.Domain, o.OpType), StringComparer.Ordinal);
 
