@@ -11,6 +11,8 @@ public enum ActivationKind
     Clip,
     /// <summary>x when x ≥ 0, else Alpha·x.</summary>
     LeakyRelu,
+    /// <summary>x·min(max(x/6 + 1/2, 0), 1), rounded step by step exactly like the standalone HardSwish op.</summary>
+    HardSwish,
 }
 
 /// <summary>
@@ -57,6 +59,8 @@ public readonly record struct Activation
         return new(ActivationKind.LeakyRelu, 0, 0, alpha);
     }
 
+    public static Activation HardSwish => new(ActivationKind.HardSwish, 0, 0, 0);
+
     public float Apply(float x) => Apply<ScalarOps, float>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,6 +72,7 @@ public readonly record struct Activation
             ActivationKind.Relu => ReluActivation.Apply<TOps, TVec>(v, this),
             ActivationKind.Clip => ClipActivation.Apply<TOps, TVec>(v, this),
             ActivationKind.LeakyRelu => LeakyReluActivation.Apply<TOps, TVec>(v, this),
+            ActivationKind.HardSwish => HardSwishActivation.Apply<TOps, TVec>(v, this),
             _ => v,
         };
 }
@@ -118,4 +123,17 @@ internal readonly struct LeakyReluActivation : IActivationKind
         where TOps : struct, ISimdOps<TVec>
         where TVec : struct
         => TOps.MulAdd(TOps.Broadcast(activation.Alpha), TOps.Min(v, TOps.Zero), TOps.Max(v, TOps.Zero));
+}
+
+internal readonly struct HardSwishActivation : IActivationKind
+{
+    // A division and separate multiply/add (no FMA), so the fused result is the standalone op's bit for bit.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Apply<TOps, TVec>(TVec v, in Activation activation)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
+    {
+        var gate = TOps.Add(TOps.Divide(v, TOps.Broadcast(6f)), TOps.Broadcast(0.5f));
+        return TOps.Multiply(v, TOps.Min(TOps.Max(gate, TOps.Zero), TOps.Broadcast(1f)));
+    }
 }

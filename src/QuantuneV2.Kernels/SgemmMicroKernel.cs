@@ -102,6 +102,9 @@ internal static unsafe partial class SgemmMicroKernel
             case ActivationKind.LeakyRelu:
                 Tile<TOps, TVec, TRows, TWidth, LeakyReluActivation>(a, b, rows, kc, c, ldc, e);
                 break;
+            case ActivationKind.HardSwish:
+                Tile<TOps, TVec, TRows, TWidth, HardSwishActivation>(a, b, rows, kc, c, ldc, e);
+                break;
             default:
                 Tile<TOps, TVec, TRows, TWidth, NoActivation>(a, b, rows, kc, c, ldc, e);
                 break;

@@ -25,6 +25,12 @@ internal readonly unsafe struct ScalarOps : ISimdOps<float>
     public static float Add(float a, float b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Multiply(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Divide(float a, float b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float v) => v;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

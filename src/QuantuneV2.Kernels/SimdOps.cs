@@ -25,6 +25,11 @@ internal unsafe interface ISimdOps<TVec>
 
     static abstract TVec Add(TVec a, TVec b);
 
+    static abstract TVec Multiply(TVec a, TVec b);
+
+    /// <summary>IEEE-754 division (HardSwish's x/6 must round exactly like the standalone op).</summary>
+    static abstract TVec Divide(TVec a, TVec b);
+
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TVec v);
 

@@ -25,19 +25,6 @@ public sealed class AveragePool : PoolBase
         public float Combine(float accumulator, float value) => accumulator + value;
 
         public float Finish(float accumulator, int z, int y, int x, int taps) =>
-            accumulator / Math.Max(includePad ? PaddedTaps(0, z) * PaddedTaps(1, y) * PaddedTaps(2, x) : taps, 1);
-
-        // Taps inside input + pads; taps past the end padding (ceil mode) never count, as ONNX Runtime does.
-        private readonly int PaddedTaps(int a, int o)
-        {
-            int start = o * w.S[a] - w.PadBegin[a];
-            int n = 0;
-            for (int k = 0; k < w.K[a]; k++)
-            {
-                int i = start + k * w.D[a];
-                if (i >= -w.PadBegin[a] && i < w.In[a] + w.PadEnd[a]) n++;
-            }
-            return n;
-        }
+            accumulator / Math.Max(includePad ? w.PaddedTaps(z, y, x) : taps, 1);
     }
 }

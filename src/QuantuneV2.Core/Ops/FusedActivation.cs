@@ -5,7 +5,7 @@ namespace QuantuneV2.Core.Ops;
 
 /// <summary>
 /// The activation a fused op applies in its epilogue, stored as attributes "activation" (Relu, Clip,
-/// LeakyRelu; absent = none) and "activation_params" (Clip: min, max; LeakyRelu: alpha).
+/// LeakyRelu, HardSwish; absent = none) and "activation_params" (Clip: min, max; LeakyRelu: alpha).
 /// </summary>
 public static class FusedActivation
 {
@@ -19,6 +19,7 @@ public static class FusedActivation
             ("Relu", 0) => Activation.Relu,
             ("Clip", 2) when p[0] <= p[1] => Activation.Clip(p[0], p[1]),
             ("LeakyRelu", 1) when float.IsFinite(p[0]) => Activation.LeakyRelu(p[0]),
+            ("HardSwish", 0) => Activation.HardSwish,
             _ => throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"activation '{kind}' with {p.Length} parameters is not a supported epilogue"),
         };
     }
@@ -30,7 +31,7 @@ public static class FusedActivation
         {
             case ActivationKind.Relu: System.Numerics.Tensors.TensorPrimitives.Max(y, 0f, y); break;
             case ActivationKind.Clip: System.Numerics.Tensors.TensorPrimitives.Clamp(y, a.Min, a.Max, y); break;
-            case ActivationKind.LeakyRelu: for (int i = 0; i < y.Length; i++) y[i] = a.Apply(y[i]); break;
+            case ActivationKind.LeakyRelu or ActivationKind.HardSwish: for (int i = 0; i < y.Length; i++) y[i] = a.Apply(y[i]); break;
         }
     }
 
@@ -39,6 +40,7 @@ public static class FusedActivation
         ActivationKind.None => [],
         ActivationKind.Relu => [IR.Attribute.String("activation", "Relu")],
         ActivationKind.Clip => [IR.Attribute.String("activation", "Clip"), IR.Attribute.FloatList("activation_params", [a.Min, a.Max])],
-        _ => [IR.Attribute.String("activation", "LeakyRelu"), IR.Attribute.FloatList("activation_params", [a.Alpha])],
+        ActivationKind.LeakyRelu => [IR.Attribute.String("activation", "LeakyRelu"), IR.Attribute.FloatList("activation_params", [a.Alpha])],
+        _ => [IR.Attribute.String("activation", "HardSwish")],
     };
 }

@@ -1,6 +1,7 @@
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Kernels;
 
 namespace QuantuneV2.Core.Ops;
 
@@ -25,7 +26,10 @@ public sealed class Gemm : Op
         ctx.SetOutput(0, DataType.Float, y);
     }
 
-    public override Kernel CreateKernel(KernelContext ctx)
+    public override Kernel CreateKernel(KernelContext ctx) => CreateKernel(ctx, Activation.None);
+
+    /// <summary>y = act(alpha·op(A)·op(B) + beta·C) for Gemm and FusedGemm: the activation runs in place after the product.</summary>
+    internal static Kernel CreateKernel(KernelContext ctx, Activation activation)
     {
         var a = ctx.InputDims(0);
         bool ta = ctx.Int("transA", 0) != 0, tb = ctx.Int("transB", 0) != 0;
@@ -44,6 +48,7 @@ public sealed class Gemm : Op
                     for (int j = 0; j < n; j++) y[i * n + j] = beta * c[i * cStrides[0] + j * cStrides[1]];
             }
             MatrixMultiply.Accumulate(ta, tb, m, n, k, alpha, inputs[0]!.Floats, inputs[1]!.Floats, y);
+            FusedActivation.ApplyInPlace(activation, y);
         });
     }
 }

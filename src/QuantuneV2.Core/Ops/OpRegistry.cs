@@ -52,11 +52,13 @@ public static class OpRegistry
         new Transpose(),
         new Unsqueeze(),
         new FusedConv(),
+        new FusedGemm(),
         new QConv(),
         new QGemm(),
         new QAdd(),
         new QConcat(),
         new QMaxPool(),
+        new QAveragePool(),
         new QGlobalAveragePool(),
     }.ToFrozenDictionary(o => Key(o.Domain, o.OpType), StringComparer.Ordinal);
 

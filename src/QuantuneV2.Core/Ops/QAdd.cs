@@ -34,10 +34,13 @@ public sealed class QAdd : Op
         float ma = ctx.Float("a_multiplier", 0), mb = ctx.Float("b_multiplier", 0);
         var output = QuantizedOutput.Read(ctx);
         int inner = outDims.Length == 0 ? 1 : outDims[^1];
+        // The kernel's own buffers (one session, one thread): no allocation per run.
+        var a = new int[ctx.InputDims(0).Aggregate(1, (p, d) => p * d)];
+        var b = new int[ctx.InputDims(1).Aggregate(1, (p, d) => p * d)];
         return new DelegateKernel((inputs, outputs) =>
         {
-            var a = QuantTensor.Read(inputs[0]!);
-            var b = QuantTensor.Read(inputs[1]!);
+            QuantTensor.Read(inputs[0]!, 0, a);
+            QuantTensor.Read(inputs[1]!, 0, b);
             int sa = outDims.Length == 0 ? 0 : strides[0][^1], sb = outDims.Length == 0 ? 0 : strides[1][^1];
             Broadcasting.ForEachRow(outDims, strides, (yo, offsets) =>
             {

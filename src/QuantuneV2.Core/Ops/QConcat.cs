@@ -38,12 +38,13 @@ public sealed class QConcat : Op
         var (zps, ms) = Inputs(ctx);
         var (outer, blocks, outBlock) = Concat.Layout(ctx);
         var output = QuantizedOutput.Read(ctx);
+        var q = new int[blocks.Max() * outer]; // the kernel's own buffer (one session, one thread)
         return new DelegateKernel((inputs, outputs) =>
         {
             int offset = 0;
             for (int i = 0; i < inputs.Length; i++)
             {
-                var q = QuantTensor.Read(inputs[i]!);
+                QuantTensor.Read(inputs[i]!, 0, q.AsSpan(0, blocks[i] * outer));
                 for (int o = 0; o < outer; o++)
                     for (int e = 0; e < blocks[i]; e++)
                         QuantTensor.Write(outputs[0], o * outBlock + offset + e, output.FromScaled((float)(q[o * blocks[i] + e] - zps[i]) * ms[i]));

@@ -32,9 +32,10 @@ public sealed class QGlobalAveragePool : Op
         int xZero = (int)ctx.Int("x_zero_point", 0);
         float multiplier = ctx.Float("multiplier", 0);
         var output = QuantizedOutput.Read(ctx);
+        var x = new int[planes * size]; // the kernel's own buffer (one session, one thread)
         return new DelegateKernel((inputs, outputs) =>
         {
-            var x = QuantTensor.Read(inputs[0]!);
+            QuantTensor.Read(inputs[0]!, 0, x);
             for (int p = 0; p < planes; p++)
             {
                 int acc = 0;

@@ -33,28 +33,18 @@ public sealed class QMaxPool : Op
         var inDims = ctx.InputDims(0);
         var w = new Window3d(Float.Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
         int planes = inDims[0] * inDims[1];
+        var x = new int[planes * w.InPlane]; // the kernel's own buffer (one session, one thread)
         return new DelegateKernel((inputs, outputs) =>
         {
-            var x = QuantTensor.Read(inputs[0]!);
-            int o = 0;
-            for (int p = 0; p < planes; p++)
-                for (int z = 0; z < w.Out[0]; z++)
-                    for (int yy = 0; yy < w.Out[1]; yy++)
-                        for (int xx = 0; xx < w.Out[2]; xx++, o++)
-                        {
-                            var (a0, a1) = w.ValidTaps(0, z);
-                            var (b0, b1) = w.ValidTaps(1, yy);
-                            var (c0, c1) = w.ValidTaps(2, xx);
-                            int best = int.MinValue;
-                            for (int a = a0; a < a1; a++)
-                                for (int b = b0; b < b1; b++)
-                                    for (int c = c0; c < c1; c++)
-                                    {
-                                        int iz = z * w.S[0] - w.PadBegin[0] + a * w.D[0], iy = yy * w.S[1] - w.PadBegin[1] + b * w.D[1], ix = xx * w.S[2] - w.PadBegin[2] + c * w.D[2];
-                                        best = Math.Max(best, x[p * w.InPlane + (iz * w.In[1] + iy) * w.In[2] + ix]);
-                                    }
-                            QuantTensor.Write(outputs[0], o, best);
-                        }
+            QuantTensor.Read(inputs[0]!, 0, x);
+            QuantizedPool.Run(w, planes, x, outputs[0], default(Max));
         });
+    }
+
+    private readonly struct Max : QuantizedPool.IReducer
+    {
+        public int Seed => int.MinValue;
+        public int Combine(int accumulator, int value) => Math.Max(accumulator, value);
+        public int Finish(int accumulator, int z, int y, int x, int taps) => accumulator;
     }
 }

@@ -37,6 +37,24 @@ public sealed class Window3d
         return (Math.Min(first, K[a]), Math.Min(last, K[a]));
     }
 
+    /// <summary>
+    /// AveragePool's divisor with count_include_pad for the window at (z, y, x): its taps inside input + pads;
+    /// taps past the end padding (ceil mode) never count, as ONNX Runtime does.
+    /// </summary>
+    public int PaddedTaps(int z, int y, int x) => PaddedTaps(0, z) * PaddedTaps(1, y) * PaddedTaps(2, x);
+
+    private int PaddedTaps(int a, int o)
+    {
+        int start = o * S[a] - PadBegin[a];
+        int n = 0;
+        for (int k = 0; k < K[a]; k++)
+        {
+            int i = start + k * D[a];
+            if (i >= -PadBegin[a] && i < In[a] + PadEnd[a]) n++;
+        }
+        return n;
+    }
+
     /// <summary>Output positions o along axis a whose tap k reads inside the input: [first, last).</summary>
     public (int First, int Last) ValidOutputs(int a, int k)
     {

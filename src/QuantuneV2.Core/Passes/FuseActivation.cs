@@ -5,8 +5,8 @@ using QuantuneV2.Kernels;
 namespace QuantuneV2.Core.Passes;
 
 /// <summary>
-/// Conv (or FusedConv without an activation) followed by Relu, Clip with constant bounds (ReLU6) or
-/// LeakyRelu becomes one FusedConv that applies the activation in its epilogue.
+/// Conv (or FusedConv without an activation) or Gemm followed by Relu, Clip with constant bounds (ReLU6),
+/// LeakyRelu or HardSwish becomes one FusedConv or FusedGemm that applies the activation in its epilogue.
 /// </summary>
 public sealed class FuseActivation : IGraphPass
 {
@@ -18,12 +18,16 @@ public sealed class FuseActivation : IGraphPass
         foreach (var act in graph.Nodes)
         {
             if (act.Domain.Length > 0 || Epilogue(graph, act) is not { } activation) continue;
-            var conv = graph.Producer(act.Inputs[0]);
-            if (conv is null || !rw.HasSingleUse(act.Inputs[0]) || !FusedConv.IsOpenConvolution(conv, allowResidual: true)) continue;
-            var attributes = conv.Attributes.Concat(FusedActivation.Attributes(activation));
-            rw.Replace(conv, new Node(conv.Name, "FusedConv", conv.Inputs, [act.Outputs[0]], attributes, OpRegistry.QuantuneDomain));
+            var producer = graph.Producer(act.Inputs[0]);
+            if (producer is null || !rw.HasSingleUse(act.Inputs[0])) continue;
+            string fused;
+            if (FusedConv.IsOpenConvolution(producer, allowResidual: true)) fused = "FusedConv";
+            else if (producer.OpType == "Gemm" && producer.Domain.Length == 0) fused = "FusedGemm";
+            else continue;
+            var attributes = producer.Attributes.Concat(FusedActivation.Attributes(activation));
+            rw.Replace(producer, new Node(producer.Name, fused, producer.Inputs, [act.Outputs[0]], attributes, OpRegistry.QuantuneDomain));
             rw.Remove(act);
-            log.Record(Name, $"fused {act} into {conv}");
+            log.Record(Name, $"fused {act} into {producer}");
         }
         return rw.Build();
     }
@@ -37,6 +41,8 @@ public sealed class FuseActivation : IGraphPass
                 return Activation.Relu;
             case "LeakyRelu":
                 return Activation.LeakyRelu(n.FindAttribute("alpha")?.F ?? 0.01f);
+            case "HardSwish":
+                return Activation.HardSwish;
             case "Clip":
             {
                 float lo, hi;

@@ -9,7 +9,7 @@ namespace QuantuneV2.Core.Quantization;
 
 /// <summary>
 /// Lowers a fused fp32 graph to the mixed int8/fp32 graph the integer reference executor runs:
-/// quantizable nodes become the int8 ops of docs/numerics.md (QConv, QGemm, QAdd, QConcat, QMaxPool,
+/// quantizable nodes become the int8 ops of docs/numerics.md (QConv, QGemm, QAdd, QConcat, QMaxPool, QAveragePool,
 /// QGlobalAveragePool), layout ops (Flatten, Reshape, ...) pass int8 data through, and
 /// QuantizeLinear/DequantizeLinear appear only where int8 and fp32 meet. Int8 values are named
 /// "{value}_q"; fp32 names, graph inputs and graph outputs keep their names.
@@ -21,20 +21,23 @@ public static class Quantizer
     /// <summary>Whether <paramref name="node"/> has an int8 form (with constant weights where it needs them).</summary>
     public static bool IsQuantizable(Graph graph, Node node)
     {
-        if (node.Domain == OpRegistry.QuantuneDomain && node.OpType == "FusedConv")
-            return graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2]))
-                   && node.FindAttribute("activation")?.S is null or "Relu" or "Clip";
-        if (node.Domain.Length > 0) return false;
-        return node.OpType switch
-        {
-            "Conv" => graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2])),
-            "Gemm" => graph.Constants.ContainsKey(node.Inputs[1]) && node.FindAttribute("transA")?.I is null or 0 && GemmBias(graph, node) is not null,
-            "Add" or "Concat" => node.Inputs.All(i => !graph.Constants.ContainsKey(i)) && graph.TypeOf(node.Outputs[0]).DataType == DataType.Float,
-            "MaxPool" => node.Outputs.Skip(1).All(o => o.Length == 0),
-            "GlobalAveragePool" => graph.TypeOf(node.Inputs[0]).Shape is { } s && s.Dims.Skip(2).All(d => d.IsKnown),
-            _ => false,
-        };
+        // A fused Relu/Clip is the integer clamp; other epilogues (LeakyRelu, HardSwish) stay fp32.
+        if (node.Domain == OpRegistry.QuantuneDomain)
+            return node.OpType is "FusedConv" or "FusedGemm" && node.FindAttribute("activation")?.S is null or "Relu" or "Clip"
+                   && HasInt8Form(graph, node, node.OpType["Fused".Length..]);
+        return node.Domain.Length == 0 && HasInt8Form(graph, node, node.OpType);
     }
+
+    private static bool HasInt8Form(Graph graph, Node node, string opType) => opType switch
+    {
+        "Conv" => graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2])),
+        "Gemm" => graph.Constants.ContainsKey(node.Inputs[1]) && node.FindAttribute("transA")?.I is null or 0 && GemmBias(graph, node) is not null,
+        "Add" or "Concat" => node.Inputs.All(i => !graph.Constants.ContainsKey(i)) && graph.TypeOf(node.Outputs[0]).DataType == DataType.Float,
+        "MaxPool" => node.Outputs.Skip(1).All(o => o.Length == 0),
+        "AveragePool" => node.FindAttribute("kernel_shape") is not null,
+        "GlobalAveragePool" => graph.TypeOf(node.Inputs[0]).Shape is { } s && s.Dims.Skip(2).All(d => d.IsKnown),
+        _ => false,
+    };
 
     /// <summary>The fp32 values whose ranges calibration must measure: activations read or written by int8 nodes.</summary>
     public static IReadOnlyList<string> ValuesToCalibrate(Graph graph, QuantizationOptions options) =>
@@ -47,7 +50,7 @@ public static class Quantizer
 
     private static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
     {
-        "Conv" or "Gemm" or "MaxPool" or "GlobalAveragePool" => [n.Inputs[0]],
+        "Conv" or "Gemm" or "FusedGemm" or "MaxPool" or "AveragePool" or "GlobalAveragePool" => [n.Inputs[0]],
         "FusedConv" => n.InputAt(3).Length > 0 ? [n.Inputs[0], n.Inputs[3]] : [n.Inputs[0]],
         _ => n.Inputs,
     };
@@ -150,9 +153,10 @@ public static class Quantizer
             Node lowered = node.OpType switch
             {
                 "Conv" or "FusedConv" => Conv(node, name, outParams, outAttrs),
-                "Gemm" => Gemm(node, name, outParams, outAttrs),
+                "Gemm" or "FusedGemm" => Gemm(node, name, outParams, outAttrs),
                 "Add" => Binary(node, name, outParams, outAttrs),
                 "Concat" => Concat(node, name, outParams, outAttrs),
+                "AveragePool" => AveragePool(node, name, outParams, outAttrs),
                 "MaxPool" => new Node(node.Name, "QMaxPool", [Int8(node.Inputs[0], node).Name], [name], node.Attributes.Where(a => a.Name != "storage_order"), OpRegistry.QuantuneDomain),
                 _ => GlobalAveragePool(node, name, outParams, outAttrs),
             };
@@ -181,11 +185,11 @@ public static class Quantizer
                 attrs.Add(Attribute.Int("z_zero_point", pz.ZeroPoint));
                 attrs.Add(Attribute.Float("z_multiplier", (float)((double)pz.Scale / y.Scale)));
             }
-            if (node.OpType == "FusedConv") AddClamp(node, y, attrs);
+            AddClamp(node, y, attrs);
             return new Node(node.Name, "QConv", inputs, [name], node.Attributes.Where(a => a.Name is not ("activation" or "activation_params")).Concat(attrs), OpRegistry.QuantuneDomain);
         }
 
-        /// <summary>A fused Relu/Clip becomes the integer clamp [quantize(lo), quantize(hi)].</summary>
+        /// <summary>A fused Relu/Clip (FusedConv, FusedGemm) becomes the integer clamp [quantize(lo), quantize(hi)]; nothing for a plain op.</summary>
         private void AddClamp(Node node, QuantParams y, List<Attribute> attrs)
         {
             var activation = FusedActivation.Read(new AttributeReader(node));
@@ -210,6 +214,7 @@ public static class Quantizer
                 for (int p = 0; p < k; p++) wf[j * k + p] = alpha * (transB ? bv[j * k + p] : bv[p * n + j]);
             var w = WeightQuantizer.Quantize(Tensor.FromFloats(wf, n, k), options.PerChannel, options.ReduceRange);
             attrs.Add(Attribute.Int("x_zero_point", px.ZeroPoint));
+            AddClamp(node, y, attrs);
             return new Node(node.Name, "QGemm",
             [
                 x,
@@ -234,6 +239,16 @@ public static class Quantizer
             attrs.AddRange([node.FindAttribute("axis")!, Attribute.IntList("input_zero_points", [.. inputs.Select(i => (long)i.Params.ZeroPoint)]),
                 Attribute.FloatList("input_multipliers", [.. inputs.Select(i => (float)((double)i.Params.Scale / y.Scale))])]);
             return new Node(node.Name, "QConcat", inputs.Select(i => i.Name), [name], attrs, OpRegistry.QuantuneDomain);
+        }
+
+        /// <summary>One multiplier per possible divisor 1 … kernel volume: without count_include_pad it varies per output element.</summary>
+        private Node AveragePool(Node node, string name, QuantParams y, List<Attribute> attrs)
+        {
+            var (x, px) = Int8(node.Inputs[0], node);
+            long volume = node.FindAttribute("kernel_shape")!.Ints.Aggregate(1L, (p, k) => p * k);
+            attrs.AddRange([Attribute.Int("x_zero_point", px.ZeroPoint),
+                Attribute.FloatList("multipliers", [.. Enumerable.Range(1, (int)volume).Select(count => (float)((double)px.Scale / ((double)y.Scale * count)))])]);
+            return new Node(node.Name, "QAveragePool", [x], [name], node.Attributes.Concat(attrs), OpRegistry.QuantuneDomain);
         }
 
         private Node GlobalAveragePool(Node node, string name, QuantParams y, List<Attribute> attrs)

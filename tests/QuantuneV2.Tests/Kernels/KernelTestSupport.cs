@@ -29,11 +29,12 @@ internal static class KernelTestSupport
         ActivationKind.Relu => Math.Max(x, 0),
         ActivationKind.Clip => Math.Min(Math.Max(x, activation.Min), activation.Max),
         ActivationKind.LeakyRelu => x >= 0 ? x : activation.Alpha * x,
+        ActivationKind.HardSwish => x * Math.Clamp(x / 6 + 0.5, 0, 1),
         _ => x,
     };
 
     public static IEnumerable<Activation> Activations =>
-        [Activation.None, Activation.Relu, Activation.Clip(-0.25f, 0.5f), Activation.LeakyRelu(0.1f)];
+        [Activation.None, Activation.Relu, Activation.Clip(-0.25f, 0.5f), Activation.LeakyRelu(0.1f), Activation.HardSwish];
 
     /// <summary>
     /// |actual − expected| within fp32 reassociation error: rtol 1e-5 of the magnitude Σ|a||b| (+ |bias|) that
@@ -41,7 +42,12 @@ internal static class KernelTestSupport
     /// </summary>
     public static void AssertClose(float actual, double expected, double magnitude, string where, Activation activation = default)
     {
-        double lipschitz = activation.Kind == ActivationKind.LeakyRelu ? Math.Max(1, Math.Abs(activation.Alpha)) : 1;
+        double lipschitz = activation.Kind switch
+        {
+            ActivationKind.LeakyRelu => Math.Max(1, Math.Abs(activation.Alpha)),
+            ActivationKind.HardSwish => 1.5, // the slope x/3 + 1/2 reaches 1.5 at x = 3
+            _ => 1,
+        };
         double tolerance = 1e-5 * magnitude * lipschitz + 1e-30;
         if (!(Math.Abs(actual - expected) <= tolerance))
             Assert.Fail($"{where}: got {actual}, expected {expected} (tolerance {tolerance:G3})");

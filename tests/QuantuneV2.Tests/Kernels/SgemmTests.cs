@@ -22,7 +22,7 @@ public class SgemmTests
             foreach (int n in Sizes)
             {
                 int k = Sizes[(i * 7 + 3) % Sizes.Length];
-                var activation = Activations.ElementAt(i % 4);
+                var activation = Activations.ElementAt(i % Activations.Count());
                 bool withBias = i % 3 != 0;
                 // Strides beyond the row length on every other case.
                 int ldb = n + (i % 2) * 5, ldc = n + (i % 2) * 3;

@@ -1,8 +1,10 @@
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Ops;
 using QuantuneV2.Core.Passes;
 using QuantuneV2.Onnx;
 using QuantuneV2.Zoo;
+using Attribute = QuantuneV2.Core.IR.Attribute;
 
 namespace QuantuneV2.Tests.Passes;
 
@@ -74,6 +76,75 @@ public class PassTests(ITestOutputHelper output)
         var g = PassPipeline.Run(OnnxModel.Load(SharedData.Require("models/fmnist/mobilenetv2.onnx")), new PassLog());
         Assert.DoesNotContain(g.Nodes, n => n.OpType == "Clip");
         Assert.Contains(g.Nodes, n => n.FindAttribute("activation")?.S == "Clip");
+    }
+
+    [Fact]
+    public void PipelineFusesTheVggClassifier()
+    {
+        var log = new PassLog();
+        var g = PassPipeline.Run(OnnxModel.Load(SharedData.Require("models/fmnist/vgg16.bn.onnx")), log);
+        Assert.DoesNotContain(g.Nodes, n => n.OpType == "Relu");
+        // Gemm → Relu → Gemm → Relu → Gemm: the two hidden layers absorb their ReLU, the logits stay a plain Gemm.
+        Assert.Equal(2, g.Nodes.Count(n => n.OpType == "FusedGemm" && n.FindAttribute("activation")?.S == "Relu"));
+        Assert.Single(g.Nodes, n => n.OpType == "Gemm");
+    }
+
+    public static TheoryData<string, string> NewFusions() => new()
+    {
+        { "Gemm", "Relu" }, { "Gemm", "Clip" }, { "Gemm", "LeakyRelu" }, { "Gemm", "HardSwish" }, { "Conv", "HardSwish" },
+    };
+
+    /// <summary>One producer and one activation: fused into one node whose output is the pair's, and HardSwish's exactly.</summary>
+    [Theory]
+    [MemberData(nameof(NewFusions))]
+    public void FusesActivationIntoItsProducer(string producer, string activation)
+    {
+        var rng = new Random(3);
+        float[] Random(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 8 - 4))];
+        var (xDims, wDims, attrs) = producer == "Gemm"
+            ? (new[] { 3, 7 }, new[] { 5, 7 }, new[] { Attribute.Int("transB", 1), Attribute.Float("alpha", 0.5f) })
+            : (new[] { 1, 2, 5, 5 }, new[] { 4, 2, 3, 3 }, new[] { Attribute.IntList("pads", [1, 1, 1, 1]) });
+        var constants = new List<KeyValuePair<string, Tensor>>
+        {
+            KeyValuePair.Create("w", Tensor.FromFloats(Random(wDims.Aggregate(1, (p, d) => p * d)), wDims)),
+            KeyValuePair.Create("b", Tensor.FromFloats(Random(wDims[0]), wDims[0])),
+            KeyValuePair.Create("lo", Tensor.FromFloats([-1f])), KeyValuePair.Create("hi", Tensor.FromFloats([6f])),
+        };
+        var act = activation switch
+        {
+            "Clip" => new Node("act", "Clip", ["p", "lo", "hi"], ["y"]),
+            "LeakyRelu" => new Node("act", "LeakyRelu", ["p"], ["y"], [Attribute.Float("alpha", 0.2f)]),
+            _ => new Node("act", activation, ["p"], ["y"]),
+        };
+        var graph = Graph.Create("t", new ModelInfo { OpsetImports = [new OpsetImport("", 14)] }, [new ValueInfo("x", new TensorType(DataType.Float, Shape.Of(xDims)))],
+            [new ValueInfo("y", new TensorType(DataType.Undefined, null))], [new Node("p", producer, ["x", "w", "b"], ["p"], attrs), act], constants);
+        var log = new PassLog();
+        var fused = new FuseActivation().Run(graph, log);
+
+        var node = Assert.Single(fused.Nodes);
+        Assert.Equal("Fused" + producer, node.OpType);
+        Assert.Equal(activation, node.FindAttribute("activation")?.S);
+        var x = Tensor.FromFloats(Random(xDims.Aggregate(1, (p, d) => p * d)), xDims);
+        var expected = new Session(graph).Run(x).ToFloatArray();
+        var actual = new Session(fused).Run(x).ToFloatArray();
+        float maxAbs = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-6f * maxAbs, $"element {i}: fused {actual[i]}, unfused {expected[i]}");
+    }
+
+    [Fact]
+    public void HardSwishEpilogueIsTheStandaloneOpBitForBit()
+    {
+        // Around ±3 the gate x/6 + 1/2 cancels: any other rounding (x·(1/6), an FMA) shows up there.
+        float[] xs = [.. Enumerable.Range(-4000, 8001).Select(i => i * 0.00075f), -3f, 3f, 1e-30f, -0f, float.MaxValue, float.MinValue, float.PositiveInfinity, float.NaN];
+        var standalone = new Session(Graph.Create("t", new ModelInfo { OpsetImports = [new OpsetImport("", 14)] },
+            [new ValueInfo("x", new TensorType(DataType.Float, Shape.Of([xs.Length])))], [new ValueInfo("y", new TensorType(DataType.Undefined, null))],
+            [new Node("h", "HardSwish", ["x"], ["y"])], [])).Run(Tensor.FromFloats(xs, xs.Length)).ToFloatArray();
+        var epilogue = xs.ToArray();
+        FusedActivation.ApplyInPlace(QuantuneV2.Kernels.Activation.HardSwish, epilogue);
+        for (int i = 0; i < xs.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(standalone[i]) == BitConverter.SingleToInt32Bits(epilogue[i]) || (float.IsNaN(standalone[i]) && float.IsNaN(epilogue[i])),
+                $"x = {xs[i]:R}: standalone {standalone[i]:R}, epilogue {epilogue[i]:R}");
     }
 
     [Fact]

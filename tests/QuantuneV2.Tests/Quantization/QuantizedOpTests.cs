@@ -65,6 +65,47 @@ public class QuantizedOpTests
         Assert.Equal([6, 1], Values(y));
     }
 
+    [Fact]
+    public void QAveragePoolDividesByThePadSemanticsCount()
+    {
+        // x − 10 = [2, 4, 10]; windows [−1, 0] and [1, 2]: sums 2 and 14 over 1 (2 with pads) and 2 taps.
+        // multipliers[count − 1] = 1/count (s_x = s_y); y_zp 3.
+        Tensor Pool(long includePad, params Attribute[] geometry) => Run("QAveragePool", [U8([1, 1, 3], 12, 14, 20)], [], ["x0"],
+            [.. geometry, Attribute.Int("count_include_pad", includePad), Attribute.Int("x_zero_point", 10),
+             Attribute.FloatList("multipliers", [1f, 0.5f]), Attribute.Int("y_zero_point", 3)]);
+        Attribute[] padded = [Attribute.IntList("kernel_shape", [2]), Attribute.IntList("strides", [2]), Attribute.IntList("pads", [1, 1])];
+        Assert.Equal([5, 10], Values(Pool(0, padded)));  // 2/1 = 2; 14/2 = 7
+        Assert.Equal([4, 10], Values(Pool(1, padded)));  // 2/2 = 1; 14/2 = 7
+        // ceil_mode: the last window [2, 3] overhangs the input; the overhang never counts, pads or not.
+        Attribute[] ceil = [Attribute.IntList("kernel_shape", [2]), Attribute.IntList("strides", [2]), Attribute.Int("ceil_mode", 1)];
+        Assert.Equal([6, 13], Values(Pool(0, ceil)));    // 6/2 = 3; 10/1 = 10
+        Assert.Equal([6, 13], Values(Pool(1, ceil)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void QAveragePoolMatchesFloatSimulationWithinOneStep(int seed)
+    {
+        var rng = new Random(seed);
+        int c = rng.Next(1, 4), h = rng.Next(3, 10), w = rng.Next(3, 10);
+        long[] k = [rng.Next(1, 4), rng.Next(1, 4)];
+        long[] strides = [rng.Next(1, 3), rng.Next(1, 3)];
+        long[] pads = [rng.Next(0, (int)k[0]), rng.Next(0, (int)k[1]), rng.Next(0, (int)k[0]), rng.Next(0, (int)k[1])];
+        Attribute[] geometry = [Attribute.IntList("kernel_shape", k), Attribute.IntList("strides", strides), Attribute.IntList("pads", pads),
+            Attribute.Int("ceil_mode", rng.Next(2)), Attribute.Int("count_include_pad", rng.Next(2))];
+        var px = new QuantParams((float)(rng.NextDouble() * 0.1 + 0.001), rng.Next(256), QuantType.UInt8);
+        var q = Enumerable.Range(0, c * h * w).Select(_ => rng.Next(256)).ToArray();
+
+        // Float simulation: dequantize, fp32 AveragePool, quantize to the measured output range.
+        var pooled = Run("AveragePool", [Tensor.FromFloats(q.Select(v => px.Dequantize(v)).ToArray(), 1, c, h, w)], [], ["x0"], geometry).ToFloatArray();
+        var py = QuantParams.FromRange(pooled.Min(), pooled.Max(), QuantType.UInt8);
+        float[] multipliers = [.. Enumerable.Range(1, (int)(k[0] * k[1])).Select(count => (float)((double)px.Scale / ((double)py.Scale * count)))];
+        var y = Values(Run("QAveragePool", [U8([1, c, h, w], q)], [], ["x0"],
+            [.. geometry, Attribute.Int("x_zero_point", px.ZeroPoint), Attribute.FloatList("multipliers", multipliers), Attribute.Int("y_zero_point", py.ZeroPoint)]));
+        Assert.Equal(pooled.Length, y.Length);
+        for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - py.Quantize(pooled[i])) <= 1, $"element {i}: {y[i]} vs {py.Quantize(pooled[i])}");
+    }
+
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 20)];
 
     [Theory]
