@@ -15,13 +15,6 @@ public class QuantizerTests(ITestOutputHelper output)
 {
     private const int TestImages = 1000;
 
-    private static string Spec(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantuneV2.Build.sln"))) return Path.Combine(dir.FullName, "samples", "datasets", name);
-        throw new InvalidOperationException("repository root not found");
-    }
-
     public static TheoryData<string> Models() => ["models/fmnist/resnet18.bn.onnx", "models/fmnist/mobilenetv2.bn.onnx", "models/fmnist/vgg16.bn.onnx", "models/fmnist/squeezenet1.1.onnx"];
 
     [Theory]
@@ -32,7 +25,7 @@ public class QuantizerTests(ITestOutputHelper output)
         var log = new PassLog();
         var fused = PassPipeline.Run(fp32, log);
         var options = new QuantizationOptions();
-        var calib = Dataset.Load(Spec("fashion-mnist-calib.json"));
+        var calib = Dataset.Load(RepoPaths.SampleSpec("fashion-mnist-calib.json"));
         var ranges = Calibrator.Run(fused, [.. Quantizer.ValuesToCalibrate(fused, options)], calib.Count, calib.LoadInput, () => RangeObservers.Create(CalibrationMethod.MinMax), Environment.ProcessorCount);
         var int8 = Quantizer.Quantize(fused, ranges.ToDictionary(kv => kv.Key, kv => (kv.Value.Min, kv.Value.Max)), options, log);
 
@@ -45,7 +38,7 @@ public class QuantizerTests(ITestOutputHelper output)
         Assert.DoesNotContain(int8.Nodes, n => n.Domain.Length == 0 && n.OpType is not ("QuantizeLinear" or "DequantizeLinear" or "Flatten"));
         Assert.DoesNotContain(int8.Nodes, n => n.OpType is "Conv" or "FusedConv" or "Gemm" or "FusedGemm");
 
-        var test = Dataset.Load(Spec("fashion-mnist-test.json"));
+        var test = Dataset.Load(RepoPaths.SampleSpec("fashion-mnist-test.json"));
         int[] Predict(Graph g)
         {
             var p = new int[TestImages];
