@@ -74,7 +74,7 @@ public static class QdqExport
                 return;
             }
             if (node.Domain.Length > 0)
-                throw new QuantuneException(DiagnosticCode.UnsupportedOp, $"domain '{node.Domain}' has no standard ONNX form", nodeName: node.DisplayName, opType: node.OpType);
+                throw new QuantuneException(DiagnosticCode.UnsupportedOp, $"{node.OpType} ({node.Domain}) has no standard ONNX form", nodeName: node.DisplayName, opType: node.OpType);
             if (node.OpType == "QuantizeLinear")
             {
                 var scale = _graph.Constants.GetValueOrDefault(node.Inputs[1]);
@@ -124,19 +124,20 @@ public static class QdqExport
                 return;
             }
             var ctx = NodeContext.Of(node, _graph.Opset);
-            var y = QuantizedOutput.Read(ctx);
-            if (!node.HasAttribute("y_scale"))
-                throw ctx.Fail(DiagnosticCode.InvalidAttribute, "the output scale y_scale is missing (quantize the model again with this version)");
-            float sy = ctx.Float("y_scale", 0);
+            float OutputScale() => node.HasAttribute("y_scale") ? ctx.Float("y_scale", 0)
+                : throw ctx.Fail(DiagnosticCode.InvalidAttribute, "the output scale y_scale is missing (quantize the model again with this version)");
             string value = node.OpType switch
             {
-                "QConv" => Conv(node, sy),
-                "QGemm" => Fp32(node, "Gemm", Linear(node, sy), [Attribute.Int("transB", 1)]),
+                "QConv" => Conv(node, OutputScale()),
+                "QGemm" => Fp32(node, "Gemm", Linear(node, OutputScale()), [Attribute.Int("transB", 1)]),
                 "QAdd" => Fp32(node, "Add", node.Inputs.Select(i => Dequantized(i, node))),
                 "QConcat" => Fp32(node, "Concat", node.Inputs.Select(i => Dequantized(i, node)), [node.FindAttribute("axis")!]),
                 "QGlobalAveragePool" => Fp32(node, "GlobalAveragePool", [Dequantized(node.Inputs[0], node)]),
-                _ => throw ctx.Fail(DiagnosticCode.UnsupportedOp, $"{node.OpType} has no QDQ export"),
+                // E.g. a FusedConv left fp32 (LeakyRelu epilogue): there is no standard form to write.
+                _ => throw ctx.Fail(DiagnosticCode.UnsupportedOp, $"{node.OpType} ({node.Domain}) has no standard ONNX form"),
             };
+            var y = QuantizedOutput.Read(ctx);
+            float sy = OutputScale();
             var output = node.Outputs[0];
             var encoding = new Encoding(Constant(output + "_scale", Tensor.FromFloats([sy])), Constant(output + "_zero_point", QuantTensor.Scalar(y.Type, y.ZeroPoint)), sy);
             Quantize(Clamp(node, value, y, sy), encoding, output);

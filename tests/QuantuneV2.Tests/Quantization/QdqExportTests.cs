@@ -83,6 +83,47 @@ public class QdqExportTests(ITestOutputHelper output)
         Assert.Equal(DiagnosticCode.InvalidAttribute, e.Code);
     }
 
+    [Fact]
+    public void FusedOpLeftFp32HasNoStandardForm()
+    {
+        var graph = Graph.Create("t", new ModelInfo(), [new ValueInfo("x", new TensorType(DataType.Float, new Shape(1, 4, 6, 6)))], [new ValueInfo("y", new TensorType(DataType.Undefined, null))],
+            [new Node("conv", "Conv", ["x", "w"], ["c"], [Attribute.IntList("kernel_shape", [1, 1])]), new Node("act", "LeakyRelu", ["c"], ["y"])],
+            [KeyValuePair.Create("w", RandomInput(new Random(1), [4, 4, 1, 1]))]);
+        var fused = PassPipeline.Run(graph, new PassLog());
+        Assert.Contains(fused.Nodes, n => n.OpType == "FusedConv");
+        var int8 = Quantizer.Quantize(fused, new Dictionary<string, (float, float)>(), new QuantizationOptions(), new PassLog());
+        Assert.Equal(DiagnosticCode.UnsupportedOp, Assert.Throws<QuantuneException>(() => QdqExport.ToQdq(int8)).Code);
+    }
+
+    [Fact]
+    public void OlderOpsetsAreRaisedTo13OrRefused()
+    {
+        // Opset 11: Softmax over [1, 4, 1, 1] from axis 1 means the same at 13 once the axis is explicit.
+        var softmax = Opset11("Softmax", []);
+        var qdq = QdqExport.ToQdq(softmax);
+        Assert.Equal(13, qdq.Opset);
+        Assert.Equal(1, qdq.Nodes.Single(n => n.OpType == "Softmax").FindAttribute("axis")!.I);
+        using var file = new TempFile();
+        OnnxModel.Save(qdq, file.Path);
+        using var ort = new OrtRunner(file.Path);
+        var x = RandomInput(new Random(2), [1, 4, 6, 6]);
+        var reference = new Session(softmax).Run(x).ToFloatArray();
+        var got = ort.Run(x);
+        Assert.True(reference.Zip(got, (a, b) => MathF.Abs(a - b)).Max() < 1e-2f, "Softmax after the export");
+        // Squeeze's axes became an input at 13: refused rather than silently changed.
+        var e = Assert.Throws<QuantuneException>(() => QdqExport.ToQdq(Opset11("Squeeze", [Attribute.IntList("axes", [2, 3])])));
+        Assert.Equal(DiagnosticCode.UnsupportedOpset, e.Code);
+    }
+
+    /// <summary>x → GlobalAveragePool (int8) → <paramref name="opType"/> at opset 11, quantized.</summary>
+    private static Graph Opset11(string opType, Attribute[] attributes)
+    {
+        var graph = Graph.Create("t", new ModelInfo { OpsetImports = [new OpsetImport("", 11)] },
+            [new ValueInfo("x", new TensorType(DataType.Float, new Shape(1, 4, 6, 6)))], [new ValueInfo("y", new TensorType(DataType.Undefined, null))],
+            [new Node("gap", "GlobalAveragePool", ["x"], ["g"]), new Node("tail", opType, ["g"], ["y"], attributes)], []);
+        return Quantizer.Quantize(graph, new Dictionary<string, (float, float)> { ["x"] = (-1f, 1f), ["g"] = (-1f, 1f) }, new QuantizationOptions(), new PassLog());
+    }
+
     /// <summary>An fp32 graph x[1, 4, 6, 6] → y whose quantized form contains <c>ExpectedOp</c>.</summary>
     private static (Graph Graph, string ExpectedOp) OneOp(string op, Random rng)
     {
