@@ -185,7 +185,7 @@ public class QdqExportTests(ITestOutputHelper output)
         var log = new PassLog();
         var fused = PassPipeline.Run(fp32, log);
         var options = new QuantizationOptions { PerChannel = perChannel, Activations = activations };
-        var calib = Dataset.Load(QuantizerTests.Spec(calibSpec));
+        var calib = Dataset.Load(RepoPaths.SampleSpec(calibSpec));
         var ranges = Calibrator.Run(fused, [.. Quantizer.ValuesToCalibrate(fused, options)], calib.Count, calib.LoadInput,
             () => RangeObservers.Create(CalibrationMethod.MinMax), Environment.ProcessorCount);
         var full = Quantizer.Quantize(fused, ranges.ToDictionary(kv => kv.Key, kv => (kv.Value.Min, kv.Value.Max)), options, log);
@@ -198,7 +198,7 @@ public class QdqExportTests(ITestOutputHelper output)
         using (var fullFile = new TempFile()) { OnnxModel.Save(QdqExport.ToQdq(full), fullFile.Path); using var _ = new OrtRunner(fullFile.Path); }
         var prepared = clock.Elapsed;
 
-        var test = Dataset.Load(QuantizerTests.Spec(testSpec));
+        var test = Dataset.Load(RepoPaths.SampleSpec(testSpec));
         int n = Full ? test.Count : Math.Min(test.Count, imageNet ? ImageNetImages : FashionImages);
         var ours = new float[n][];
         clock.Restart();

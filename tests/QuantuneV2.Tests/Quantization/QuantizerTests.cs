@@ -14,7 +14,7 @@ public class QuantizerTests(ITestOutputHelper output)
 {
     private const int TestImages = 1000;
 
-    internal static string Spec(string name)
+    private static string Spec(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "QuantuneV2.Build.sln"))) return Path.Combine(dir.FullName, "samples", "datasets", name);
