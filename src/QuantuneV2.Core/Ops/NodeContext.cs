@@ -15,6 +15,11 @@ public abstract class NodeContext
         Opset = opset;
     }
 
+    /// <summary>Attribute access outside inference and kernel creation (graph rewrites, exports).</summary>
+    public static NodeContext Of(Node node, long opset) => new AttributesOnly(node, opset);
+
+    private sealed class AttributesOnly(Node node, long opset) : NodeContext(node, opset);
+
     public Node Node { get; }
     public long Opset { get; }
     public int InputCount => Node.Inputs.Length;

@@ -6,7 +6,9 @@ namespace QuantuneV2.Core.Ops;
 
 /// <summary>
 /// The output attributes every quantized op shares: y_zero_point, y_type (ONNX data type, 2 uint8 /
-/// 3 int8) and an optional integer clamp [y_min, y_max] (a fused ReLU/Clip).
+/// 3 int8), an optional integer clamp [y_min, y_max] (a fused ReLU/Clip) and an optional y_scale.
+/// y_scale is informational: the multipliers already carry it, but an export to standard ONNX
+/// (<see cref="QdqExport"/>) needs the output's real scale.
 /// </summary>
 public readonly record struct QuantizedOutput(int ZeroPoint, QuantType Type, int Min, int Max)
 {
@@ -23,6 +25,8 @@ public readonly record struct QuantizedOutput(int ZeroPoint, QuantType Type, int
         long zp = ctx.Int("y_zero_point", 0), lo = ctx.Int("y_min", type.Min()), hi = ctx.Int("y_max", type.Max());
         if (zp < type.Min() || zp > type.Max()) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"y_zero_point {zp} is outside {type}");
         if (lo < type.Min() || hi > type.Max() || lo > hi) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"clamp [{lo}, {hi}] is outside {type} or empty");
+        float scale = ctx.Float("y_scale", 1f);
+        if (!(scale > 0) || !float.IsFinite(scale)) throw ctx.Fail(DiagnosticCode.InvalidAttribute, $"y_scale {scale} must be positive and finite");
         return new QuantizedOutput((int)zp, type, (int)lo, (int)hi);
     }
 

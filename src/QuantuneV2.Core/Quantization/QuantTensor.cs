@@ -37,5 +37,10 @@ public static class QuantTensor
         else { var q = t.Span<sbyte>().Slice(start, values.Length); for (int i = 0; i < q.Length; i++) q[i] = checked((sbyte)values[i]); }
     }
 
+    /// <summary>A scalar uint8/int8 tensor (a zero point).</summary>
+    public static Tensor Scalar(QuantType type, int value) => type == QuantType.UInt8
+        ? new Tensor(DataType.UInt8, [], new[] { checked((byte)value) })
+        : new Tensor(DataType.Int8, [], new[] { checked((sbyte)value) });
+
     public static DataType DataTypeOf(QuantType type) => type == QuantType.UInt8 ? DataType.UInt8 : DataType.Int8;
 }

@@ -114,8 +114,7 @@ public static class Quantizer
 
         private string ScaleOf(string value, QuantParams p) => Constant(value + "_scale", Tensor.FromFloats([p.Scale]));
 
-        private string ZeroPointOf(string value, QuantParams p) => Constant(value + "_zero_point",
-            p.Type == QuantType.UInt8 ? new Tensor(DataType.UInt8, [], new[] { (byte)p.ZeroPoint }) : new Tensor(DataType.Int8, [], new[] { (sbyte)p.ZeroPoint }));
+        private string ZeroPointOf(string value, QuantParams p) => Constant(value + "_zero_point", QuantTensor.Scalar(p.Type, p.ZeroPoint));
 
         /// <summary>Makes an int8-only value available in fp32 (DequantizeLinear under its original name).</summary>
         public void RequireFp32(string value)
@@ -149,6 +148,7 @@ public static class Quantizer
             {
                 Attribute.Int("y_zero_point", outParams.ZeroPoint),
                 Attribute.Int("y_type", (long)QuantTensor.DataTypeOf(outParams.Type)),
+                Attribute.Float("y_scale", outParams.Scale),
             };
             Node lowered = node.OpType switch
             {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using QuantuneV2.Core.Quantization;
 using QuantuneV2.Data;
+using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
 
 namespace QuantuneV2.Tool.Commands;
@@ -15,6 +17,7 @@ internal static class QuantizeCommand
         [
             new OptionSpec("calib", "SPEC", "calibration data set spec (docs/datasets.md); without it, synthetic inputs (with a warning)"),
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
+            new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
             new OptionSpec("method", "NAME", $"calibration method: {string.Join(", ", PlanOptions.Methods)} (default minmax)"),
             new OptionSpec("percentile", "P", "percentile kept by --method percentile (default 99.999)"),
             new OptionSpec("per-tensor", null, "one weight scale per tensor instead of per output channel"),
@@ -49,7 +52,11 @@ internal static class QuantizeCommand
         int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
         var result = Planner.Run(modelPath, calibration, options, limit, threads, ConsoleProgress.Create());
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
+        // Everything that can fail runs before the first file is written.
+        var qdq = args.Value("qdq");
+        var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
         PlanFile.Save(result.Plan, output);
+        if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
         var plan = result.Plan;
         var s = plan.Summary;
         double perSample = plan.Calibration.Samples == 0 ? 0 : result.CalibrationTime.TotalSeconds / plan.Calibration.Samples;
@@ -71,6 +78,7 @@ internal static class QuantizeCommand
                 ["warnings"] = result.Warnings.Select(w => w.ToString()).ToArray(),
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
+            if (qdq is not null) json["qdq"] = Path.GetFullPath(qdq);
             Console.WriteLine(JsonSerializer.Serialize(json));
         }
         else
@@ -78,7 +86,7 @@ internal static class QuantizeCommand
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({(s.Macs == 0 ? 0 : (double)s.Int8Macs / s.Macs):P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries"));
             Console.WriteLine(string.Create(inv, $"calibrated {plan.Tensors.Count} tensors on {plan.Calibration.Samples} samples ({plan.Options.Method}) in {result.CalibrationTime.TotalSeconds:F1} s ({perSample * 1000:F1} ms/sample)"));
-            Console.WriteLine($"wrote {output}");
+            Console.WriteLine($"wrote {output}{(qdq is null ? "" : $" and {qdq}")}");
         }
         return 0;
     }
