@@ -29,7 +29,10 @@ public static class PlanApplication
     }
 
     /// <summary>The mixed graph of <paramref name="plan"/> from the already fused graph.</summary>
-    public static Graph Lower(Graph fused, QuantizationPlan plan, PassLog log)
+    public static Graph Lower(Graph fused, QuantizationPlan plan, PassLog log) => Lower(fused, plan, log, out _);
+
+    /// <param name="int8Values">Each fp32 value that has an int8 form in the result: its name there and encoding.</param>
+    public static Graph Lower(Graph fused, QuantizationPlan plan, PassLog log, out IReadOnlyDictionary<string, Int8Value> int8Values)
     {
         var byName = fused.Nodes.ToDictionary(n => n.DisplayName, StringComparer.Ordinal);
         foreach (var layer in plan.Layers)
@@ -40,7 +43,7 @@ public static class PlanApplication
             throw new QuantuneException(DiagnosticCode.PlanMismatch, "the plan does not list this layer of the fused model", nodeName: missing.DisplayName, opType: missing.OpType);
         var fp32 = plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Name);
         var ranges = plan.Tensors.ToDictionary(t => t.Name, t => (t.Min, t.Max), StringComparer.Ordinal);
-        return Quantizer.Quantize(fused, ranges, plan.Options.ToQuantizationOptions(fp32), log);
+        return Quantizer.Quantize(fused, ranges, plan.Options.ToQuantizationOptions(fp32), log, out int8Values);
     }
 
     /// <summary>QuantizeLinear and DequantizeLinear nodes: the int8↔fp32 boundaries of a mixed graph.</summary>

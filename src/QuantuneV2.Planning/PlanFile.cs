@@ -20,6 +20,7 @@ public static class PlanFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         RespectRequiredConstructorParameters = true,
         IndentSize = 2,
         NewLine = "\n",

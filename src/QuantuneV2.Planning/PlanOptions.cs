@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using QuantuneV2.Core.Calibration;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Quantization;
+using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Planning;
 
@@ -13,7 +14,7 @@ public sealed record PlanOptions
 {
     public static readonly IReadOnlyList<string> Methods = ["minmax", "percentile", "entropy", "moving-average"];
     public static readonly IReadOnlyList<string> ActivationTypes = ["uint8", "int8"];
-    public static readonly IReadOnlyList<string> Fp32LayerChoices = ["none"];
+    public static readonly IReadOnlyList<string> Baselines = ["quantunev2", "random", "position"];
 
     /// <summary>Calibration method: minmax (default), percentile, entropy or moving-average.</summary>
     public string Method { get; init; } = "minmax";
@@ -30,8 +31,17 @@ public sealed record PlanOptions
     /// <summary>7-bit weights (±63).</summary>
     public bool ReduceRange { get; init; }
 
-    /// <summary>How many layers the planner keeps fp32 on its own: "none" (the sensitivity analysis adds more).</summary>
+    /// <summary>How many layers the planner keeps fp32 on its own: <see cref="Fp32LayerChoice.Help"/>.</summary>
     public string Fp32Layers { get; init; } = "none";
+
+    /// <summary>Which ranking picks them: quantunev2 (the local-metric sensitivity score, default), or the baselines random (seeded) and position (first and last layers first).</summary>
+    public string Baseline { get; init; } = "quantunev2";
+
+    /// <summary>Seed of the random baseline.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Weights of the sensitivity score.</summary>
+    public ScoreWeights Score { get; init; } = ScoreWeights.Default;
 
     /// <summary>Layers (fused node names) that stay fp32.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
@@ -44,7 +54,8 @@ public sealed record PlanOptions
     {
         Choose("method", Method, Methods);
         Choose("activations", Activations, ActivationTypes);
-        Choose("fp32-layers", Fp32Layers, Fp32LayerChoices);
+        Choose("baseline", Baseline, Baselines);
+        Fp32LayerChoice.Parse(Fp32Layers);
         if (!(Percentile > 50 && Percentile <= 100))
             throw new QuantuneException(DiagnosticCode.UsageError, $"percentile must be in (50, 100], got {Percentile}");
         return this;

@@ -7,11 +7,12 @@ using QuantuneV2.Core.Passes;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Data;
 using QuantuneV2.Onnx;
+using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Planning;
 
 /// <summary>A plan and what was built on the way: the fused fp32 graph, the mixed int8 graph, the pass log.</summary>
-public sealed record PlanResult(QuantizationPlan Plan, Graph Fused, Graph Quantized, PassLog Log, TimeSpan CalibrationTime, IReadOnlyList<QuantuneWarning> Warnings);
+public sealed record PlanResult(QuantizationPlan Plan, Graph Fused, Graph Quantized, PassLog Log, TimeSpan CalibrationTime, TimeSpan AnalysisTime, IReadOnlyList<QuantuneWarning> Warnings);
 
 /// <summary>
 /// Makes a quantization plan: fuse the fp32 graph (<see cref="PassPipeline"/>), calibrate every activation
@@ -25,7 +26,8 @@ public static class Planner
 
     /// <param name="calibration">The calibration data set, or null to calibrate on synthetic inputs (with a warning).</param>
     /// <param name="limit">Use only the first <c>limit</c> calibration samples.</param>
-    public static PlanResult Run(string modelPath, Dataset? calibration, PlanOptions options, int? limit = null, int? threads = null, IProgressReporter? progress = null)
+    /// <param name="analyze">Run the sensitivity analysis even when the options do not need it (for `quantune analyze`).</param>
+    public static PlanResult Run(string modelPath, Dataset? calibration, PlanOptions options, int? limit = null, int? threads = null, IProgressReporter? progress = null, bool analyze = false)
     {
         options.Validate();
         var model = OnnxModel.Load(modelPath);
@@ -65,17 +67,43 @@ public static class Planner
             var p = QuantParams.FromRange(ranges[v].Min, ranges[v].Max, activations);
             return new PlanTensor(v, ranges[v].Min, ranges[v].Max, p.Scale, p.ZeroPoint);
         }).ToList();
-        int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
         var plan = new QuantizationPlan(QuantizationPlan.CurrentSchema,
             new PlanModel(Path.GetFileName(modelPath), PlanFile.Sha256(modelPath), fused.Name, fused.Nodes.Length),
             options,
             new PlanCalibration(calibration is null ? "synthetic" : Path.GetFileName(calibration.SpecPath), count, calibration is null),
-            new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0),
-            layers, tensors, [.. warnings.Select(w => w.CodeText + ": " + w.Message)]);
+            new PlanSummary(0, 0, 0, 0, 0, 0), layers, tensors, [.. warnings.Select(w => w.CodeText + ": " + w.Message)]);
+
+        var choice = Fp32LayerChoice.Parse(options.Fp32Layers);
+        var analysisTime = TimeSpan.Zero;
+        if (analyze || (!choice.IsNone && options.Baseline == "quantunev2"))
+        {
+            clock.Restart();
+            var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress), options.Score);
+            analysisTime = clock.Elapsed;
+            layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
+            if (options.Baseline == "quantunev2") layers = [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })];
+        }
+        if (options.Baseline != "quantunev2") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
+        if (!choice.IsNone)
+        {
+            // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank.
+            var byRank = layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank).ToList();
+            var chosen = choice.Select(byRank, layers.Sum(l => l.Macs)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            layers = [.. layers.Select(l => chosen.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32, Reason = $"{options.Baseline} rank {l.Rank}" } : l)];
+        }
+        int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
+        plan = plan with
+        {
+            Layers = layers,
+            Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0),
+        };
         var quantized = PlanApplication.Lower(fused, plan, log);
         plan = plan with { Summary = plan.Summary with { Boundaries = PlanApplication.Boundaries(quantized) } };
-        return new PlanResult(plan, fused, quantized, log, calibrationTime, warnings);
+        return new PlanResult(plan, fused, quantized, log, calibrationTime, analysisTime, warnings);
     }
+
+    private static PlanLayerSensitivity Sensitivity(RankedLayer r) => new(r.Metrics.WeightSqnrDb, r.Metrics.InputSqnrDb, r.Metrics.OutputSqnrDb,
+        r.Metrics.SqnrDeltaDb, r.Metrics.Mse, r.Metrics.NormalizedMse, r.Score);
 
     /// <summary>Each layer with an int8 form, int8 unless the options exclude it (by name or op type).</summary>
     private static List<PlanLayer> Decide(Graph fused, PlanOptions options, string modelPath)

@@ -33,8 +33,10 @@ public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, lon
 
 /// <summary>One layer that has an int8 form (a fused node of the fp32 graph), in graph order.</summary>
 /// <param name="Precision">"int8" or "fp32".</param>
-/// <param name="Reason">Why: "quantized", "excluded by name", "op type excluded".</param>
-public sealed record PlanLayer(string Name, string Op, long Macs, string Precision, string Reason)
+/// <param name="Reason">Why: "quantized", "excluded by name", "op type excluded", "sensitivity rank R".</param>
+/// <param name="Rank">Position in the ranking that chose the fp32 layers (1 = first kept fp32); null without a ranking.</param>
+/// <param name="Sensitivity">The local metrics and score; null when no sensitivity analysis ran.</param>
+public sealed record PlanLayer(string Name, string Op, long Macs, string Precision, string Reason, int? Rank = null, PlanLayerSensitivity? Sensitivity = null)
 {
     public const string Int8 = "int8";
     public const string Fp32 = "fp32";
@@ -42,3 +44,6 @@ public sealed record PlanLayer(string Name, string Op, long Macs, string Precisi
 
 /// <summary>A calibrated activation: its clipping range and the resulting scale/zero point (per tensor).</summary>
 public sealed record PlanTensor(string Name, float Min, float Max, float Scale, int ZeroPoint);
+
+/// <summary>A layer's local metrics (docs/method.md; SQNRs in dB, "Infinity" when noiseless) and its sensitivity score.</summary>
+public sealed record PlanLayerSensitivity(double WeightSqnrDb, double InputSqnrDb, double OutputSqnrDb, double SqnrDeltaDb, double Mse, double NormalizedMse, double Score);

@@ -2,7 +2,7 @@ using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Tool;
 using QuantuneV2.Tool.Commands;
 
-CommandSpec[] commands = [InspectCommand.Spec, QuantizeCommand.Spec, EvalCommand.Spec, ZooCommand.Spec];
+CommandSpec[] commands = [InspectCommand.Spec, AnalyzeCommand.Spec, QuantizeCommand.Spec, EvalCommand.Spec, ZooCommand.Spec];
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {

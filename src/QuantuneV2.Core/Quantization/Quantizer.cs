@@ -48,14 +48,20 @@ public static class Quantizer
     private static bool IsInt8(Graph graph, Node n, QuantizationOptions options) =>
         IsQuantizable(graph, n) && !options.Fp32Nodes.Contains(n.DisplayName) && !options.Fp32OpTypes.Contains(n.OpType);
 
-    private static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
+    /// <summary>The activation (non-weight) inputs an int8 form of <paramref name="n"/> reads.</summary>
+    public static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
     {
         "Conv" or "Gemm" or "FusedGemm" or "MaxPool" or "AveragePool" or "GlobalAveragePool" => [n.Inputs[0]],
         "FusedConv" => n.InputAt(3).Length > 0 ? [n.Inputs[0], n.Inputs[3]] : [n.Inputs[0]],
         _ => n.Inputs,
     };
 
-    public static Graph Quantize(Graph graph, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options, PassLog log)
+    public static Graph Quantize(Graph graph, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options, PassLog log) =>
+        Quantize(graph, ranges, options, log, out _);
+
+    /// <param name="int8Values">Each fp32 value of <paramref name="graph"/> that has an int8 form: its name in the result and its encoding.</param>
+    public static Graph Quantize(Graph graph, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options, PassLog log,
+        out IReadOnlyDictionary<string, Int8Value> int8Values)
     {
         var state = new State(graph, ranges, options, log);
         foreach (var node in graph.Nodes)
@@ -65,6 +71,7 @@ public static class Quantizer
             else state.EmitFp32(node);
         }
         foreach (var o in graph.Outputs) state.RequireFp32(o.Name);
+        int8Values = state.Int8Values;
         return Graph.Create(graph.Name, graph.Model, graph.Inputs, graph.Outputs, state.Nodes, state.Initializers);
     }
 
@@ -78,6 +85,8 @@ public static class Quantizer
         public List<KeyValuePair<string, Tensor>> Initializers { get; } = [.. graph.InitializerList];
 
         public bool HasInt8(string value) => _int8.ContainsKey(value);
+
+        public IReadOnlyDictionary<string, Int8Value> Int8Values => _int8.ToDictionary(kv => kv.Key, kv => new Int8Value(kv.Value.Name, kv.Value.Params));
         public bool HasFp32(string value) => _fp32.Contains(value);
 
         private string Unique(string name)
@@ -168,7 +177,7 @@ public static class Quantizer
         private Node Conv(Node node, string name, QuantParams y, List<Attribute> attrs)
         {
             var (x, px) = Int8(node.Inputs[0], node);
-            var w = WeightQuantizer.Quantize(graph.Constants[node.Inputs[1]], options.PerChannel, options.ReduceRange);
+            var w = WeightQuantizer.Quantize(Weights(graph, node)!, options.PerChannel, options.ReduceRange);
             var bias = node.InputAt(2).Length > 0 ? graph.Constants[node.Inputs[2]].Floats.ToArray() : new float[w.Dims[0]];
             var inputs = new List<string>
             {
@@ -204,15 +213,8 @@ public static class Quantizer
         private Node Gemm(Node node, string name, QuantParams y, List<Attribute> attrs)
         {
             var (x, px) = Int8(node.Inputs[0], node);
-            var b = graph.Constants[node.Inputs[1]];
-            bool transB = node.FindAttribute("transB")?.I is 1;
-            float alpha = node.FindAttribute("alpha")?.F ?? 1f;
-            int n = transB ? b.Dims[0] : b.Dims[1], k = transB ? b.Dims[1] : b.Dims[0];
-            var wf = new float[n * k];
-            var bv = b.Floats;
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) wf[j * k + p] = alpha * (transB ? bv[j * k + p] : bv[p * n + j]);
-            var w = WeightQuantizer.Quantize(Tensor.FromFloats(wf, n, k), options.PerChannel, options.ReduceRange);
+            var w = WeightQuantizer.Quantize(Weights(graph, node)!, options.PerChannel, options.ReduceRange);
+            int n = w.Dims[0], k = w.Dims[1];
             attrs.Add(Attribute.Int("x_zero_point", px.ZeroPoint));
             AddClamp(node, y, attrs);
             return new Node(node.Name, "QGemm",
@@ -260,6 +262,34 @@ public static class Quantizer
         }
     }
 
+    /// <summary>
+    /// The float weights an int8 form quantizes, output channels first: Conv's W as it is, Gemm's alpha·B as
+    /// [N, K] (transposed when transB = 0); null for layers without weights. The quantizer and the weight
+    /// SQNR of the sensitivity analysis both read them here.
+    /// </summary>
+    public static Tensor? Weights(Graph graph, Node node)
+    {
+        switch (node.OpType)
+        {
+            case "Conv" or "FusedConv":
+                return graph.Constants[node.Inputs[1]];
+            case "Gemm" or "FusedGemm":
+            {
+                var b = graph.Constants[node.Inputs[1]];
+                bool transB = node.FindAttribute("transB")?.I is 1;
+                float alpha = node.FindAttribute("alpha")?.F ?? 1f;
+                int n = transB ? b.Dims[0] : b.Dims[1], k = transB ? b.Dims[1] : b.Dims[0];
+                var w = new float[n * k];
+                var bv = b.Floats;
+                for (int j = 0; j < n; j++)
+                    for (int p = 0; p < k; p++) w[j * k + p] = alpha * (transB ? bv[j * k + p] : bv[p * n + j]);
+                return Tensor.FromFloats(w, n, k);
+            }
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Gemm's beta·C as a per-output bias vector, or null when C is not a constant vector (or scalar).</summary>
     private static float[]? GemmBias(Graph graph, Node node)
     {
@@ -275,3 +305,6 @@ public static class Quantizer
     /// <summary>Reads a node's attributes outside inference (a NodeContext without inputs).</summary>
     private sealed class AttributeReader(Node node) : NodeContext(node, 13);
 }
+
+/// <summary>The int8 form of an fp32 value in a quantized graph: the value's name there and its encoding.</summary>
+public readonly record struct Int8Value(string Name, QuantParams Params);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using QuantuneV2.Core.Quantization;
-using QuantuneV2.Data;
 using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
 
@@ -15,43 +14,20 @@ internal static class QuantizeCommand
         "Calibrate a model on a data set, decide which layers run int8, and write the quantization plan (docs/plan.md).",
         "MODEL --calib SPEC -o PLAN.json",
         [
-            new OptionSpec("calib", "SPEC", "calibration data set spec (docs/datasets.md); without it, synthetic inputs (with a warning)"),
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
-            new OptionSpec("method", "NAME", $"calibration method: {string.Join(", ", PlanOptions.Methods)} (default minmax)"),
-            new OptionSpec("percentile", "P", "percentile kept by --method percentile (default 99.999)"),
-            new OptionSpec("per-tensor", null, "one weight scale per tensor instead of per output channel"),
-            new OptionSpec("activations", "TYPE", "activation encoding: uint8 (asymmetric, default) or int8 (symmetric)"),
-            new OptionSpec("reduce-range", null, "7-bit weights (±63)"),
-            new OptionSpec("fp32-layers", "CHOICE", "layers the planner keeps fp32 on its own: none (default)"),
-            new OptionSpec("exclude", "NAME,...", "layers (node names after fusion, see the plan) that stay fp32"),
-            new OptionSpec("exclude-op", "TYPE,...", "op types that stay fp32 (e.g. Gemm, Conv)"),
-            new OptionSpec("limit", "N", "calibrate on the first N samples only"),
-            new OptionSpec("threads", "N", "worker threads (default: all cores)"),
-            new OptionSpec("json", null, "print exactly one JSON object on stdout"),
+            new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {PlanArguments.Fp32LayersHelp} (default none)"),
+            new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
+            new OptionSpec("seed", "N", "seed of --baseline random (default 0)"),
+            .. PlanArguments.Options,
         ], 1, Run);
 
     private static int Run(ParsedArgs args)
     {
         var output = args.Value("output") ?? throw ParsedArgs.Usage("quantize needs -o PLAN.json");
         var modelPath = args.Positionals[0];
-        var options = new PlanOptions
-        {
-            Method = args.Value("method") ?? "minmax",
-            Percentile = args.Has("percentile") ? args.Double("percentile") : new PlanOptions().Percentile,
-            PerChannel = !args.Has("per-tensor"),
-            Activations = args.Value("activations") ?? "uint8",
-            ReduceRange = args.Has("reduce-range"),
-            Fp32Layers = args.Value("fp32-layers") ?? "none",
-            Exclude = args.List("exclude"),
-            ExcludeOpTypes = args.List("exclude-op"),
-        }.Validate();
         var clock = Stopwatch.StartNew();
-        var calibration = args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
-        int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
-        int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
-        var result = Planner.Run(modelPath, calibration, options, limit, threads, ConsoleProgress.Create());
-        foreach (var w in result.Warnings) Console.Error.WriteLine(w);
+        var result = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: false);
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
@@ -75,6 +51,7 @@ internal static class QuantizeCommand
                 ["calibration_seconds"] = Math.Round(result.CalibrationTime.TotalSeconds, 3),
                 ["calibration_seconds_per_sample"] = Math.Round(perSample, 6),
                 ["synthetic_calibration"] = plan.Calibration.Synthetic,
+                ["analysis_seconds"] = Math.Round(result.AnalysisTime.TotalSeconds, 3),
                 ["warnings"] = result.Warnings.Select(w => w.ToString()).ToArray(),
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };

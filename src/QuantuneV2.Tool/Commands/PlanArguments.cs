@@ -1,0 +1,51 @@
+using QuantuneV2.Data;
+using QuantuneV2.Planning;
+using QuantuneV2.Planning.Sensitivity;
+
+namespace QuantuneV2.Tool.Commands;
+
+/// <summary>The calibration and quantization options `quantize` and `analyze` share, and how they become <see cref="PlanOptions"/>.</summary>
+internal static class PlanArguments
+{
+    public static readonly IReadOnlyList<OptionSpec> Options =
+    [
+        new OptionSpec("calib", "SPEC", "calibration data set spec (docs/datasets.md); without it, synthetic inputs (with a warning)"),
+        new OptionSpec("method", "NAME", $"calibration method: {string.Join(", ", PlanOptions.Methods)} (default minmax)"),
+        new OptionSpec("percentile", "P", "percentile kept by --method percentile (default 99.999)"),
+        new OptionSpec("per-tensor", null, "one weight scale per tensor instead of per output channel"),
+        new OptionSpec("activations", "TYPE", "activation encoding: uint8 (asymmetric, default) or int8 (symmetric)"),
+        new OptionSpec("reduce-range", null, "7-bit weights (±63)"),
+        new OptionSpec("exclude", "NAME,...", "layers (node names after fusion, see the plan) that stay fp32"),
+        new OptionSpec("exclude-op", "TYPE,...", "op types that stay fp32 (e.g. Gemm, Conv)"),
+        new OptionSpec("limit", "N", "calibrate (and analyse) on the first N samples only"),
+        new OptionSpec("threads", "N", "worker threads (default: all cores)"),
+        new OptionSpec("json", null, "print exactly one JSON object on stdout"),
+    ];
+
+    public static PlanOptions Read(ParsedArgs args) => new PlanOptions
+    {
+        Method = args.Value("method") ?? "minmax",
+        Percentile = args.Has("percentile") ? args.Double("percentile") : new PlanOptions().Percentile,
+        PerChannel = !args.Has("per-tensor"),
+        Activations = args.Value("activations") ?? "uint8",
+        ReduceRange = args.Has("reduce-range"),
+        Fp32Layers = args.Value("fp32-layers") ?? "none",
+        Baseline = args.Value("baseline") ?? "quantunev2",
+        Seed = args.Int("seed", 0, min: 0),
+        Exclude = args.List("exclude"),
+        ExcludeOpTypes = args.List("exclude-op"),
+    }.Validate();
+
+    /// <summary>Runs the planner as the arguments say, printing its warnings on stderr.</summary>
+    public static PlanResult Plan(ParsedArgs args, PlanOptions options, bool analyze)
+    {
+        var calibration = args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
+        int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
+        int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
+        var result = Planner.Run(args.Positionals[0], calibration, options, limit, threads, ConsoleProgress.Create(), analyze);
+        foreach (var w in result.Warnings) Console.Error.WriteLine(w);
+        return result;
+    }
+
+    public static string Fp32LayersHelp => Fp32LayerChoice.Help;
+}
