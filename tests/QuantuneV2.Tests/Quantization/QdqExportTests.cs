@@ -21,8 +21,8 @@ namespace QuantuneV2.Tests.Quantization;
 /// </summary>
 public class QdqExportTests(ITestOutputHelper output)
 {
-    private const int FashionImages = 100;
-    private const int ImageNetImages = 20;
+    private const int FashionImages = 500;
+    private const int ImageNetImages = 100;
     private static readonly bool Full = Environment.GetEnvironmentVariable("QUANTUNE_FULL_QDQ") == "1";
 
     // ---- One quantized op at a time: hand-built fp32 graphs, lowered by the Quantizer. ----
