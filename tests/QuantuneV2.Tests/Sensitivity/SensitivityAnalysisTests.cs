@@ -1,0 +1,135 @@
+using QuantuneV2.Core.Analysis;
+using QuantuneV2.Core.Execution;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Passes;
+using QuantuneV2.Core.Quantization;
+using QuantuneV2.Planning;
+using QuantuneV2.Planning.Sensitivity;
+using QuantuneV2.Tests.Planning;
+
+namespace QuantuneV2.Tests.Sensitivity;
+
+public class SensitivityAnalysisTests
+{
+    private const int Samples = 8;
+
+    [Fact]
+    public void StreamingComparisonEqualsADirectTwoSessionComputation()
+    {
+        var result = PlanFixture.Plan();
+        var data = PlanFixture.Calibration();
+        var int8 = PlanApplication.Lower(result.Fused, result.Plan, new PassLog(), out var int8Values);
+        var values = result.Plan.Tensors.Select(t => t.Name).Where(int8Values.ContainsKey).ToList();
+        var streamed = TraceComparison.Run(result.Fused, int8, int8Values, values, Samples, data.LoadInput, threads: 2);
+
+        // Independently: both graphs, one sample at a time, every value kept, energies summed in sample order.
+        var fp32Session = new Session(result.Fused.WithBatch(1), values);
+        var int8Session = new Session(int8.WithBatch(1), values.Select(v => int8Values[v].Name));
+        var expected = values.ToDictionary(v => v, _ => new SqnrAccumulator());
+        for (int i = 0; i < Samples; i++)
+        {
+            var input = data.LoadInput(i);
+            var reference = new Dictionary<string, float[]>();
+            fp32Session.Run([input], (name, t) => reference[name] = t.Floats.ToArray());
+            int8Session.Run([input], (name, t) =>
+            {
+                var v = values.Single(x => int8Values[x].Name == name);
+                var q = QuantTensor.Read(t);
+                expected[v] += SqnrAccumulator.Of(reference[v], q.Select(x => int8Values[v].Params.Dequantize(x)).ToArray());
+            });
+        }
+        foreach (var v in values)
+        {
+            Assert.Equal(expected[v], streamed[v].Energy);
+            Assert.True(streamed[v].Energy.Noise > 0, $"{v}: int8 should add some noise");
+        }
+    }
+
+    [Fact]
+    public void MetricsDoNotDependOnTheThreadCount()
+    {
+        var result = PlanFixture.Plan();
+        var data = PlanFixture.Calibration();
+        var one = SensitivityAnalysis.Run(result.Fused, result.Plan, Samples, data.LoadInput, threads: 1);
+        var two = SensitivityAnalysis.Run(result.Fused, result.Plan, Samples, data.LoadInput, threads: 2);
+        Assert.Equal(one, two);
+        Assert.Equal(result.Plan.Layers.Select(l => l.Name), one.Select(m => m.Name));
+    }
+
+    [Fact]
+    public void LayerMetricsFollowTheirDefinitions()
+    {
+        var result = PlanFixture.Plan();
+        var data = PlanFixture.Calibration();
+        var metrics = SensitivityAnalysis.Run(result.Fused, result.Plan, Samples, data.LoadInput, threads: 2);
+        var int8 = PlanApplication.Lower(result.Fused, result.Plan, new PassLog(), out var int8Values);
+        var byName = result.Fused.Nodes.ToDictionary(n => n.DisplayName);
+        var traces = TraceComparison.Run(result.Fused, int8, int8Values, [.. int8Values.Keys.Where(k => result.Fused.Types[k].DataType == DataType.Float)], Samples, data.LoadInput, 2);
+        foreach (var m in metrics)
+        {
+            var node = byName[m.Name];
+            var output = traces[node.Outputs[0]];
+            Assert.Equal(output.SqnrDb, m.OutputSqnrDb);
+            Assert.Equal(output.Energy.Noise / output.Elements, m.Mse);
+            Assert.Equal(output.Energy.Noise / output.Energy.Signal, m.NormalizedMse);
+            var input = Quantizer.ActivationInputs(node).Distinct().Aggregate(new SqnrAccumulator(), (a, v) => a + traces[v].Energy);
+            Assert.Equal(input.Decibels, m.InputSqnrDb);
+            Assert.Equal(m.InputSqnrDb - m.OutputSqnrDb, m.SqnrDeltaDb);
+            if (Quantizer.Weights(result.Fused, node) is { } w)
+            {
+                Assert.Equal(SqnrAccumulator.Of(w.Floats, WeightQuantizer.Quantize(w, true, false).Dequantize()).Decibels, m.WeightSqnrDb);
+                Assert.InRange(m.WeightSqnrDb, 20, 80);
+            }
+            else Assert.Equal(double.PositiveInfinity, m.WeightSqnrDb);
+        }
+    }
+
+    [Fact]
+    public void PerTensorWeightsLoseWeightSqnr()
+    {
+        var result = PlanFixture.Plan();
+        var conv = result.Fused.Nodes.First(n => n.OpType == "FusedConv");
+        double perChannel = SensitivityAnalysis.WeightSqnrDb(result.Fused, conv, new PlanOptions());
+        double perTensor = SensitivityAnalysis.WeightSqnrDb(result.Fused, conv, new PlanOptions { PerChannel = false });
+        double reduced = SensitivityAnalysis.WeightSqnrDb(result.Fused, conv, new PlanOptions { ReduceRange = true });
+        Assert.True(perTensor < perChannel, $"per-tensor {perTensor:F2} dB, per-channel {perChannel:F2} dB");
+        // One bit fewer: about 6 dB less.
+        Assert.InRange(perChannel - reduced, 4.5, 7.5);
+    }
+
+    [Fact]
+    public void KeepingTheMostSensitiveLayersFp32IsRecordedInThePlan()
+    {
+        var result = PlanFixture.Plan(new PlanOptions { Fp32Layers = "2" });
+        var plan = result.Plan;
+        Assert.All(plan.Layers, l => Assert.NotNull(l.Sensitivity));
+        var fp32 = plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).OrderBy(l => l.Rank).ToList();
+        Assert.Equal([1, 2], fp32.Select(l => l.Rank));
+        Assert.Equal(["quantunev2 rank 1", "quantunev2 rank 2"], fp32.Select(l => l.Reason));
+        Assert.Equal(2, plan.Summary.Fp32Layers);
+        Assert.True(result.AnalysisTime > TimeSpan.Zero);
+        Assert.All(fp32, l => Assert.Contains(result.Quantized.Nodes, n => n.DisplayName == l.Name && n.OpType is "Conv" or "FusedConv"));
+
+        // Infinite SQNRs (layers without weights) survive the file.
+        var path = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
+        try
+        {
+            PlanFile.Save(plan, path);
+            Assert.Contains("\"Infinity\"", File.ReadAllText(path));
+            Assert.Equal(PlanFile.ToJson(plan), PlanFile.ToJson(PlanFile.Load(path)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void BaselinesRankWithoutTheAnalysis()
+    {
+        var plan = PlanFixture.Plan(new PlanOptions { Fp32Layers = "3", Baseline = "position" }).Plan;
+        Assert.All(plan.Layers, l => Assert.Null(l.Sensitivity));
+        var fp32 = plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Name).ToList();
+        Assert.Equal([plan.Layers[0].Name, plan.Layers[1].Name, plan.Layers[^1].Name], fp32);
+    }
+}

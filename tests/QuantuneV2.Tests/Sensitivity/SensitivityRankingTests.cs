@@ -1,0 +1,90 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Planning;
+using QuantuneV2.Planning.Sensitivity;
+
+namespace QuantuneV2.Tests.Sensitivity;
+
+public class SensitivityRankingTests
+{
+    private static LayerMetrics Layer(string name, double weight, double input, double output, double mse, long macs = 100) =>
+        new(name, "FusedConv", macs, weight, input, output, mse, mse);
+
+    [Fact]
+    public void ScoreIsTheWeightedSumOfMinMaxNormalisedBadness()
+    {
+        // badness: −weight SQNR, −output SQNR, delta (input − output), log10 MSE.
+        var layers = new[]
+        {
+            Layer("a", 40, 30, 20, 1e-2), // badness (−40, −20, 10, −2)
+            Layer("b", 30, 20, 20, 1e-4), // badness (−30, −20,  0, −4)
+            Layer("c", 50, 40, 30, 1e-3), // badness (−50, −30, 10, −3)
+        };
+        var ranked = SensitivityRanking.Rank(layers, new ScoreWeights(1, 2, 3, 4));
+        // normalised: a (0.5, 1, 1, 1), b (1, 1, 0, 0), c (0, 0, 1, 0.5)
+        Assert.Equal(1 * 0.5 + 2 * 1 + 3 * 1 + 4 * 1, ranked[0].Score, 12);
+        Assert.Equal(1 * 1 + 2 * 1 + 0 + 0, ranked[1].Score, 12);
+        Assert.Equal(0 + 0 + 3 * 1 + 4 * 0.5, ranked[2].Score, 12);
+        Assert.Equal([1, 3, 2], ranked.Select(r => r.Rank));
+    }
+
+    [Fact]
+    public void InfiniteSqnrIsCappedAndTiesKeepGraphOrder()
+    {
+        var layers = new[] { Layer("pool", double.PositiveInfinity, 20, 20, 0), Layer("concat", double.PositiveInfinity, 20, 20, 0) };
+        var ranked = SensitivityRanking.Rank(layers, ScoreWeights.Default);
+        Assert.All(ranked, r => Assert.Equal(0, r.Score));
+        Assert.Equal([1, 2], ranked.Select(r => r.Rank));
+        var noiseless = Layer("exact", double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity, 0);
+        Assert.True(double.IsNaN(noiseless.SqnrDeltaDb)); // ∞ − ∞: the ranking caps before subtracting
+        Assert.All(SensitivityRanking.Rank([noiseless, Layer("noisy", 30, 30, 10, 1)], ScoreWeights.Default), r => Assert.False(double.IsNaN(r.Score)));
+    }
+
+    [Theory]
+    [InlineData("none", 0)]
+    [InlineData("0", 0)]
+    [InlineData("2", 2)]
+    [InlineData("50%", 2)]
+    [InlineData("10%", 0)]
+    [InlineData("100%", 4)]
+    public void ChoiceTakesTheMostSensitiveLayers(string text, int expected)
+    {
+        var ranked = Enumerable.Range(1, 4).Select(r => new PlanLayer($"l{r}", "FusedConv", 10, PlanLayer.Int8, "quantized", r)).ToList();
+        var chosen = Fp32LayerChoice.Parse(text).Select(ranked, 40);
+        Assert.Equal(ranked.Take(expected).Select(l => l.Name), chosen.Select(l => l.Name));
+    }
+
+    [Fact]
+    public void MacBudgetSkipsLayersThatDoNotFit()
+    {
+        long[] macs = [60, 30, 10, 5];
+        var ranked = macs.Select((m, i) => new PlanLayer($"l{i}", "FusedConv", m, PlanLayer.Int8, "quantized", i + 1)).ToList();
+        // 40 % of 105 MACs = 42: l0 (60) does not fit, l1 (30) and l2 (10) do, l3 (5) would exceed.
+        Assert.Equal(["l1", "l2"], Fp32LayerChoice.Parse("40%macs").Select(ranked, 105).Select(l => l.Name));
+    }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("-1")]
+    [InlineData("101%")]
+    [InlineData("5%flops")]
+    public void BadChoiceIsAUsageError(string text) =>
+        Assert.Equal(DiagnosticCode.UsageError, Assert.Throws<QuantuneException>(() => Fp32LayerChoice.Parse(text)).Code);
+
+    [Fact]
+    public void PositionBaselineRanksTheEndsFirst()
+    {
+        var layers = Enumerable.Range(0, 5).Select(i => new PlanLayer($"l{i}", "FusedConv", 1, PlanLayer.Int8, "quantized")).ToList();
+        var ranked = BaselineRanking.Apply(layers, "position", 0);
+        Assert.Equal(["l0", "l4", "l1", "l3", "l2"], ranked.OrderBy(l => l.Rank).Select(l => l.Name));
+    }
+
+    [Fact]
+    public void RandomBaselineDependsOnlyOnTheSeed()
+    {
+        var layers = Enumerable.Range(0, 20).Select(i => new PlanLayer($"l{i}", "FusedConv", 1, PlanLayer.Int8, "quantized")).ToList();
+        var a = BaselineRanking.Apply(layers, "random", 1).Select(l => l.Rank);
+        Assert.Equal(a, BaselineRanking.Apply(layers, "random", 1).Select(l => l.Rank));
+        Assert.NotEqual(a, BaselineRanking.Apply(layers, "random", 2).Select(l => l.Rank));
+        Assert.Equal(Enumerable.Range(1, 20), a.Select(r => r!.Value).Order());
+    }
+}
