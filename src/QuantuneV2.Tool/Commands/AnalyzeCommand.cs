@@ -18,6 +18,7 @@ internal static class AnalyzeCommand
     {
         var result = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: true);
         var layers = result.Plan.Layers;
+        PlanArguments.SaveReport(args, result.Plan);
         if (args.Has("json"))
         {
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -1,5 +1,6 @@
 using QuantuneV2.Data;
 using QuantuneV2.Planning;
+using QuantuneV2.Planning.Report;
 using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Tool.Commands;
@@ -17,6 +18,7 @@ internal static class PlanArguments
         new OptionSpec("reduce-range", null, "7-bit weights (±63)"),
         new OptionSpec("exclude", "NAME,...", "layers (node names after fusion, see the plan) that stay fp32"),
         new OptionSpec("exclude-op", "TYPE,...", "op types that stay fp32 (e.g. Gemm, Conv)"),
+        new OptionSpec("report", "REPORT.html", "write a self-contained HTML report (per-layer metrics, ranking, decisions)"),
         new OptionSpec("limit", "N", "calibrate (and analyse) on the first N samples only"),
         new OptionSpec("threads", "N", "worker threads (default: all cores)"),
         new OptionSpec("json", null, "print exactly one JSON object on stdout"),
@@ -36,15 +38,22 @@ internal static class PlanArguments
         ExcludeOpTypes = args.List("exclude-op"),
     }.Validate();
 
-    /// <summary>Runs the planner as the arguments say, printing its warnings on stderr.</summary>
+    /// <summary>Runs the planner as the arguments say (with the analysis when a report is asked for), printing its warnings on stderr.</summary>
     public static PlanResult Plan(ParsedArgs args, PlanOptions options, bool analyze)
     {
+        analyze |= args.Has("report");
         var calibration = args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
         int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
         int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
         var result = Planner.Run(args.Positionals[0], calibration, options, limit, threads, ConsoleProgress.Create(), analyze);
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
         return result;
+    }
+
+    /// <summary>Writes the report when --report was given.</summary>
+    public static void SaveReport(ParsedArgs args, QuantizationPlan plan)
+    {
+        if (args.Value("report") is { } path) PlanReport.Save(plan, path);
     }
 
     public static string Fp32LayersHelp => Fp32LayerChoice.Help;

@@ -33,6 +33,7 @@ internal static class QuantizeCommand
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
         PlanFile.Save(result.Plan, output);
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
+        PlanArguments.SaveReport(args, result.Plan);
         var plan = result.Plan;
         var s = plan.Summary;
         double perSample = plan.Calibration.Samples == 0 ? 0 : result.CalibrationTime.TotalSeconds / plan.Calibration.Samples;
@@ -56,6 +57,7 @@ internal static class QuantizeCommand
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
             if (qdq is not null) json["qdq"] = Path.GetFullPath(qdq);
+            if (args.Value("report") is { } report) json["report"] = Path.GetFullPath(report);
             Console.WriteLine(JsonSerializer.Serialize(json));
         }
         else
