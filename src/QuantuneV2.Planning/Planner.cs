@@ -61,6 +61,7 @@ public static class Planner
             warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,
                 $"'{v}' took {ranges[v].NonFiniteCount} NaN/infinite values on the calibration data; they are ignored by the range", modelPath, fused.Producer(v)?.DisplayName));
 
+        warnings.AddRange(WeightHazards.Find(fused, layers, options, modelPath));
         var activations = options.ActivationType;
         var tensors = values.Select(v =>
         {

@@ -28,6 +28,7 @@ public enum DiagnosticCode
     UnknownLayer = 42,
     SyntheticCalibration = 50,
     NonFiniteActivations = 51,
+    DeadWeightChannels = 52,
 }
 
 public static class DiagnosticCodes
