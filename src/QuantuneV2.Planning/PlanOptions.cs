@@ -14,7 +14,7 @@ public sealed record PlanOptions
 {
     public static readonly IReadOnlyList<string> Methods = ["minmax", "percentile", "entropy", "moving-average"];
     public static readonly IReadOnlyList<string> ActivationTypes = ["uint8", "int8"];
-    public static readonly IReadOnlyList<string> Baselines = ["quantunev2", "random", "position"];
+    public static readonly IReadOnlyList<string> Baselines = ["quantunev2", "one-at-a-time", "random", "position"];
 
     /// <summary>Calibration method: minmax (default), percentile, entropy or moving-average.</summary>
     public string Method { get; init; } = "minmax";
@@ -34,7 +34,7 @@ public sealed record PlanOptions
     /// <summary>How many layers the planner keeps fp32 on its own: <see cref="Fp32LayerChoice.Help"/>.</summary>
     public string Fp32Layers { get; init; } = "none";
 
-    /// <summary>Which ranking picks them: quantunev2 (the local-metric sensitivity score, default), or the baselines random (seeded) and position (first and last layers first).</summary>
+    /// <summary>Which ranking picks them: quantunev2 (the local-metric sensitivity score, default), or the baselines one-at-a-time (n + 1 inference sets), random (seeded) and position (first and last layers first).</summary>
     public string Baseline { get; init; } = "quantunev2";
 
     /// <summary>Seed of the random baseline.</summary>

@@ -39,21 +39,10 @@ public static class Planner
         // Every layer that could run int8 is calibrated, not only the chosen ones: a plan can then be
         // edited (or re-planned by the sensitivity analysis) without calibrating again.
         var values = Quantizer.ValuesToCalibrate(fused, new QuantizationOptions());
-        int count;
-        Action<int, Span<float>> fill;
+        var (count, fill) = Samples(fused, calibration, limit);
         if (calibration is null)
-        {
-            count = SyntheticSamples;
-            fill = SyntheticFill(fused);
             warnings.Add(new QuantuneWarning(DiagnosticCode.SyntheticCalibration,
                 $"no calibration data: ranges come from {count} random normal inputs, so int8 accuracy will suffer; give a data set spec of real inputs (docs/datasets.md)", modelPath));
-        }
-        else
-        {
-            calibration.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
-            count = Math.Min(limit ?? calibration.Count, calibration.Count);
-            fill = calibration.LoadInput;
-        }
         var clock = Stopwatch.StartNew();
         var ranges = Calibrator.Run(fused, values, count, fill, options.CreateObserver, threads ?? Environment.ProcessorCount, progress);
         var calibrationTime = clock.Elapsed;
@@ -84,7 +73,13 @@ public static class Planner
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
             if (options.Baseline == "quantunev2") layers = [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })];
         }
-        if (options.Baseline != "quantunev2") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
+        if (options.Baseline == "one-at-a-time" && !choice.IsNone)
+        {
+            clock.Restart();
+            layers = OneAtATime.Rank(layers, OneAtATime.OutputSqnrDb(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress));
+            analysisTime += clock.Elapsed;
+        }
+        else if (options.Baseline is "random" or "position") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
         if (!choice.IsNone)
         {
             // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank.
@@ -127,6 +122,14 @@ public static class Planner
 
     /// <summary>A fused node seen as the ONNX op it extends (FusedConv → Conv), for MAC counts and op-type exclusions.</summary>
     private static Node BaseNode(Node n) => n.OpType.StartsWith("Fused", StringComparison.Ordinal) ? new Node(n.Name, n.OpType["Fused".Length..], n.Inputs, n.Outputs, n.Attributes) : n;
+
+    /// <summary>The calibration samples the planner uses: the data set's first <paramref name="limit"/>, or synthetic inputs without data.</summary>
+    public static (int Count, Action<int, Span<float>> Fill) Samples(Graph fused, Dataset? calibration, int? limit)
+    {
+        if (calibration is null) return (SyntheticSamples, SyntheticFill(fused));
+        calibration.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
+        return (Math.Min(limit ?? calibration.Count, calibration.Count), calibration.LoadInput);
+    }
 
     /// <summary>Standard normal values, seeded by the sample index, so that a synthetic plan is still deterministic.</summary>
     private static Action<int, Span<float>> SyntheticFill(Graph graph)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using QuantuneV2.Planning;
+using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Tool.Commands;
 
@@ -10,7 +11,11 @@ internal static class AnalyzeCommand
 {
     public static readonly CommandSpec Spec = new("analyze",
         "Run the sensitivity analysis (fp32 and all-int8 inferences over the calibration data) and print each layer's local metrics, score and rank (docs/method.md).",
-        "MODEL --calib SPEC", PlanArguments.Options, 1, Run);
+        "MODEL --calib SPEC",
+        [
+            new OptionSpec("one-at-a-time", null, "also run the one-layer-at-a-time baseline (n + 1 inference sets) and compare rankings: Spearman correlation, and the score weights that agree with it best"),
+            .. PlanArguments.Options,
+        ], 1, Run);
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -19,6 +24,7 @@ internal static class AnalyzeCommand
         var result = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: true);
         var layers = result.Plan.Layers;
         PlanArguments.SaveReport(args, result.Plan);
+        var baseline = args.Has("one-at-a-time") ? CompareWithOneAtATime(args, result) : null;
         if (args.Has("json"))
         {
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -33,6 +39,15 @@ internal static class AnalyzeCommand
                     ["output_sqnr_db"] = l.Sensitivity.OutputSqnrDb, ["sqnr_delta_db"] = l.Sensitivity.SqnrDeltaDb,
                     ["mse"] = l.Sensitivity.Mse, ["normalized_mse"] = l.Sensitivity.NormalizedMse, ["score"] = l.Sensitivity.Score,
                 }).ToArray(),
+                ["one_at_a_time"] = baseline is null ? null! : new Dictionary<string, object>
+                {
+                    ["output_sqnr_db"] = baseline.OutputSqnrDb,
+                    ["spearman"] = baseline.Spearman,
+                    ["grid"] = baseline.Grid.Select(g => new Dictionary<string, double>
+                    {
+                        ["weight_sqnr"] = g.Weights.WeightSqnr, ["output_sqnr"] = g.Weights.OutputSqnr, ["sqnr_delta"] = g.Weights.SqnrDelta, ["mse"] = g.Weights.Mse, ["spearman"] = g.Spearman,
+                    }).ToArray(),
+                },
             }, Json));
             return 0;
         }
@@ -45,6 +60,24 @@ internal static class AnalyzeCommand
         }).ToList();
         Table.Print(["rank", "layer", "op", "MACs", "weight dB", "input dB", "output dB", "delta dB", "MSE", "score"], rows, rightAligned: [0, 3, 4, 5, 6, 7, 8, 9]);
         Console.WriteLine(string.Create(inv, $"{layers.Count} layers; two inferences over {result.Plan.Calibration.Samples} samples in {result.AnalysisTime.TotalSeconds:F1} s"));
+        if (baseline is not null)
+        {
+            Console.WriteLine(string.Create(inv, $"Spearman correlation with the one-at-a-time ranking: {baseline.Spearman:F3} ({result.Plan.Options.Score})"));
+            foreach (var (w, rho) in baseline.Grid.Take(5))
+                Console.WriteLine(string.Create(inv, $"  {rho:F3}  weight {w.WeightSqnr:F2}  output {w.OutputSqnr:F2}  delta {w.SqnrDelta:F2}  mse {w.Mse:F2}"));
+        }
         return 0;
+    }
+
+    private sealed record BaselineComparison(IReadOnlyList<double> OutputSqnrDb, double Spearman, IReadOnlyList<(ScoreWeights Weights, double Spearman)> Grid);
+
+    private static BaselineComparison CompareWithOneAtATime(ParsedArgs args, PlanResult result)
+    {
+        var layers = result.Plan.Layers;
+        var (count, fill) = Planner.Samples(result.Fused, PlanArguments.Calibration(args), PlanArguments.Limit(args));
+        var sqnr = OneAtATime.OutputSqnrDb(result.Fused, result.Plan, count, fill, PlanArguments.Threads(args) ?? Environment.ProcessorCount, ConsoleProgress.Create());
+        var reference = OneAtATime.Rank(layers, sqnr).Select(l => l.Rank!.Value).ToList();
+        var metrics = layers.Select(l => new LayerMetrics(l.Name, l.Op, l.Macs, l.Sensitivity!.WeightSqnrDb, l.Sensitivity.InputSqnrDb, l.Sensitivity.OutputSqnrDb, l.Sensitivity.Mse, l.Sensitivity.NormalizedMse)).ToList();
+        return new BaselineComparison(sqnr, RankCorrelation.Spearman([.. layers.Select(l => l.Rank!.Value)], reference), ScoreWeightFit.Grid(metrics, reference));
     }
 }

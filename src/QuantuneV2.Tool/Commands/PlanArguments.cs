@@ -42,13 +42,16 @@ internal static class PlanArguments
     public static PlanResult Plan(ParsedArgs args, PlanOptions options, bool analyze)
     {
         analyze |= args.Has("report");
-        var calibration = args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
-        int? limit = args.Has("limit") ? args.Int("limit", 0) : null;
-        int? threads = args.Has("threads") ? args.Int("threads", 1) : null;
-        var result = Planner.Run(args.Positionals[0], calibration, options, limit, threads, ConsoleProgress.Create(), analyze);
+        var result = Planner.Run(args.Positionals[0], Calibration(args), options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze);
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
         return result;
     }
+
+    public static Dataset? Calibration(ParsedArgs args) => args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
+
+    public static int? Limit(ParsedArgs args) => args.Has("limit") ? args.Int("limit", 0) : null;
+
+    public static int? Threads(ParsedArgs args) => args.Has("threads") ? args.Int("threads", 1) : null;
 
     /// <summary>Writes the report when --report was given.</summary>
     public static void SaveReport(ParsedArgs args, QuantizationPlan plan)

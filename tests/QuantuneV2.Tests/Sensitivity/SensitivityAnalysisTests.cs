@@ -133,3 +133,22 @@ public class SensitivityAnalysisTests
         Assert.Equal([plan.Layers[0].Name, plan.Layers[1].Name, plan.Layers[^1].Name], fp32);
     }
 }
+
+public class OneAtATimeTests
+{
+    [Fact]
+    public void EachLayerAloneAddsNoiseAndTheRankingFollowsIt()
+    {
+        var result = PlanFixture.Plan();
+        var data = PlanFixture.Calibration();
+        var sqnr = OneAtATime.OutputSqnrDb(result.Fused, result.Plan, PlanFixture.CalibrationSamples, data.LoadInput, threads: 2);
+        Assert.Equal(result.Plan.Layers.Count, sqnr.Count);
+        Assert.All(sqnr, s => Assert.InRange(s, 15, 100));
+        var ranked = OneAtATime.Rank(result.Plan.Layers, sqnr);
+        var first = ranked.Single(l => l.Rank == 1);
+        Assert.Equal(sqnr.Min(), sqnr[ranked.IndexOf(first)]);
+        // Through the planner, --fp32-layers 1 --baseline one-at-a-time keeps exactly that layer fp32.
+        var planned = PlanFixture.Plan(new PlanOptions { Fp32Layers = "1", Baseline = "one-at-a-time" });
+        Assert.Equal(first.Name, Assert.Single(planned.Plan.Layers, l => l.Precision == PlanLayer.Fp32).Name);
+    }
+}

@@ -88,3 +88,28 @@ public class SensitivityRankingTests
         Assert.Equal(Enumerable.Range(1, 20), a.Select(r => r!.Value).Order());
     }
 }
+
+public class RankCorrelationTests
+{
+    [Fact]
+    public void SpearmanOfHandComputedRankings()
+    {
+        Assert.Equal(1.0, RankCorrelation.Spearman([1, 2, 3, 4], [1, 2, 3, 4]));
+        Assert.Equal(-1.0, RankCorrelation.Spearman([1, 2, 3, 4], [4, 3, 2, 1]));
+        // d² = 1 + 1 + 0 + 0 = 2: 1 − 6·2 / (4·15) = 0.8
+        Assert.Equal(0.8, RankCorrelation.Spearman([1, 2, 3, 4], [2, 1, 3, 4]), 12);
+    }
+
+    [Fact]
+    public void WeightGridCoversTheSimplexAndFindsAPerfectPredictor()
+    {
+        // The reference ranks by weight SQNR alone: (1, 0, 0, 0) reaches ρ = 1 (others may tie), and the grid is sorted.
+        var metrics = new[] { 30.0, 20.0, 40.0, 25.0 }.Select((w, i) => new LayerMetrics($"l{i}", "Conv", 1, w, 20 + i, 10 + 3 * i, 1e-3 * (4 - i), 1e-3)).ToList();
+        var grid = ScoreWeightFit.Grid(metrics, [3, 1, 4, 2]);
+        Assert.Equal(35, grid.Count);
+        Assert.Equal(1.0, grid[0].Spearman, 12);
+        Assert.Equal(1.0, grid.Single(g => g.Weights == new ScoreWeights(1, 0, 0, 0)).Spearman, 12);
+        Assert.True(grid.Zip(grid.Skip(1)).All(p => p.First.Spearman >= p.Second.Spearman));
+        Assert.All(grid, g => Assert.Equal(1.0, g.Weights.WeightSqnr + g.Weights.OutputSqnr + g.Weights.SqnrDelta + g.Weights.Mse, 12));
+    }
+}
