@@ -3,7 +3,8 @@ namespace QuantuneV2.Planning.Sensitivity;
 /// <summary>Weights of the linear sensitivity score over the normalised metrics (docs/method.md).</summary>
 public sealed record ScoreWeights(double WeightSqnr, double OutputSqnr, double SqnrDelta, double Mse)
 {
-    public static ScoreWeights Default { get; } = new(0.25, 0.25, 0.25, 0.25);
+    /// <summary>Chosen by benchmarks/score-weights.sh (docs/method.md): the best mean rank correlation with the one-at-a-time baseline.</summary>
+    public static ScoreWeights Default { get; } = new(0.25, 0, 0.75, 0);
 }
 
 /// <summary>A layer's metrics, its score (higher = more sensitive) and its rank (1 = most sensitive).</summary>
