@@ -1,4 +1,7 @@
 using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Core.Passes;
+using QuantuneV2.Core.Quantization;
 using QuantuneV2.Planning;
 
 namespace QuantuneV2.Tests.Planning;
@@ -107,5 +110,33 @@ public class PlanFileTests
     {
         var e = Assert.Throws<QuantuneException>(() => PlanFile.Load("/nonexistent/plan.json"));
         Assert.Equal(DiagnosticCode.FileUnreadable, e.Code);
+    }
+}
+
+public class PlanEditTests
+{
+    [Fact]
+    public void EditedTensorRangeOverridesTheCalibratedOne()
+    {
+        var result = PlanFixture.Plan();
+        var plan = result.Plan;
+        var target = plan.Tensors.First(t => result.Quantized.Nodes.Any(n => n.OpType == "QConv" && n.Outputs[0] == t.Name + "_q"));
+        var edited = plan with { Tensors = [.. plan.Tensors.Select(t => t.Name == target.Name ? t with { Max = t.Max * 4 } : t)] };
+        var graph = PlanApplication.Lower(result.Fused, edited, new PassLog());
+        float Scale(Graph g) => g.Nodes.Single(n => n.Outputs[0] == target.Name + "_q").FindAttribute("y_scale")!.F;
+        Assert.Equal(target.Scale, Scale(result.Quantized));
+        Assert.Equal(QuantParams.FromRange(target.Min, target.Max * 4, QuantType.UInt8).Scale, Scale(graph));
+        Assert.NotEqual(target.Scale, Scale(graph));
+    }
+
+    [Fact]
+    public void FlippingALayerToFp32InThePlanKeepsItFp32()
+    {
+        var result = PlanFixture.Plan();
+        var layer = result.Plan.Layers[3];
+        var edited = result.Plan with { Layers = [.. result.Plan.Layers.Select(l => l.Name == layer.Name ? l with { Precision = PlanLayer.Fp32 } : l)] };
+        var graph = PlanApplication.Lower(result.Fused, edited, new PassLog());
+        Assert.Equal(layer.Op, graph.Nodes.Single(n => n.DisplayName == layer.Name).OpType);
+        Assert.Equal("QConv", result.Quantized.Nodes.Single(n => n.DisplayName == layer.Name).OpType);
     }
 }
