@@ -37,6 +37,9 @@ public sealed record PlanOptions
     /// <summary>Which ranking picks them: quantunev2 (the local-metric sensitivity score, default), or the baselines one-at-a-time (n + 1 inference sets), random (seeded) and position (first and last layers first).</summary>
     public string Baseline { get; init; } = "quantunev2";
 
+    /// <summary>Top-1 (0..1) the mixed model must reach on the validation set; the planner then searches the number of fp32 layers (overrides <see cref="Fp32Layers"/>).</summary>
+    public double? AccuracyTarget { get; init; }
+
     /// <summary>Seed of the random baseline.</summary>
     public int Seed { get; init; }
 
@@ -56,6 +59,8 @@ public sealed record PlanOptions
         Choose("activations", Activations, ActivationTypes);
         Choose("baseline", Baseline, Baselines);
         Fp32LayerChoice.Parse(Fp32Layers);
+        if (AccuracyTarget is { } t && !(t > 0 && t <= 1))
+            throw new QuantuneException(DiagnosticCode.UsageError, $"accuracy target must be a top-1 fraction in (0, 1], got {t}");
         if (!(Percentile > 50 && Percentile <= 100))
             throw new QuantuneException(DiagnosticCode.UsageError, $"percentile must be in (50, 100], got {Percentile}");
         return this;

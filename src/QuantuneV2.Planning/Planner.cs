@@ -27,9 +27,13 @@ public static class Planner
     /// <param name="calibration">The calibration data set, or null to calibrate on synthetic inputs (with a warning).</param>
     /// <param name="limit">Use only the first <c>limit</c> calibration samples.</param>
     /// <param name="analyze">Run the sensitivity analysis even when the options do not need it (for `quantune analyze`).</param>
-    public static PlanResult Run(string modelPath, Dataset? calibration, PlanOptions options, int? limit = null, int? threads = null, IProgressReporter? progress = null, bool analyze = false)
+    /// <param name="validation">The labelled set an accuracy target is measured on.</param>
+    public static PlanResult Run(string modelPath, Dataset? calibration, PlanOptions options, int? limit = null, int? threads = null, IProgressReporter? progress = null,
+        bool analyze = false, Dataset? validation = null)
     {
         options.Validate();
+        if (options.AccuracyTarget is not null && validation is null)
+            throw new QuantuneException(DiagnosticCode.UsageError, "an accuracy target needs a validation data set (--val SPEC)");
         var model = OnnxModel.Load(modelPath);
         var log = new PassLog();
         var fused = PassPipeline.Run(model, log);
@@ -64,8 +68,9 @@ public static class Planner
             new PlanSummary(0, 0, 0, 0, 0, 0), layers, tensors, [.. warnings.Select(w => w.CodeText + ": " + w.Message)]);
 
         var choice = Fp32LayerChoice.Parse(options.Fp32Layers);
+        bool chooses = !choice.IsNone || options.AccuracyTarget is not null;
         var analysisTime = TimeSpan.Zero;
-        if (analyze || (!choice.IsNone && options.Baseline == "quantunev2"))
+        if (analyze || (chooses && options.Baseline == "quantunev2"))
         {
             clock.Restart();
             var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress), options.Score);
@@ -73,24 +78,35 @@ public static class Planner
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
             if (options.Baseline == "quantunev2") layers = [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })];
         }
-        if (options.Baseline == "one-at-a-time" && !choice.IsNone)
+        if (options.Baseline == "one-at-a-time" && chooses)
         {
             clock.Restart();
             layers = OneAtATime.Rank(layers, OneAtATime.OutputSqnrDb(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress));
             analysisTime += clock.Elapsed;
         }
         else if (options.Baseline is "random" or "position") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
-        if (!choice.IsNone)
+        PlanSearch? search = null;
+        if (chooses)
         {
             // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank.
             var byRank = layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank).ToList();
-            var chosen = choice.Select(byRank, layers.Sum(l => l.Macs)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            if (options.AccuracyTarget is { } target)
+            {
+                validation!.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
+                search = AccuracySearch.Run(fused, plan with { Layers = layers }, byRank, validation, target, threads ?? Environment.ProcessorCount, progress);
+                if (!search.Reached)
+                    warnings.Add(new QuantuneWarning(DiagnosticCode.AccuracyTargetUnreached,
+                        $"top-1 {target:0.####} is not reached on {search.Data} even with all {byRank.Count} ranked layers fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));
+            }
+            var chosen = (search is null ? choice.Select(byRank, layers.Sum(l => l.Macs)) : byRank.Take(search.Fp32Layers)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
             layers = [.. layers.Select(l => chosen.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32, Reason = $"{options.Baseline} rank {l.Rank}" } : l)];
         }
         int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
         plan = plan with
         {
             Layers = layers,
+            Search = search,
+            Warnings = [.. warnings.Select(w => w.CodeText + ": " + w.Message)],
             Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0),
         };
         var quantized = PlanApplication.Lower(fused, plan, log);

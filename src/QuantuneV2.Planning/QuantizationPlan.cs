@@ -14,7 +14,8 @@ public sealed record QuantizationPlan(
     PlanSummary Summary,
     IReadOnlyList<PlanLayer> Layers,
     IReadOnlyList<PlanTensor> Tensors,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    PlanSearch? Search = null)
 {
     public const string CurrentSchema = "quantune-plan/1";
 }
@@ -47,3 +48,12 @@ public sealed record PlanTensor(string Name, float Min, float Max, float Scale, 
 
 /// <summary>A layer's local metrics (docs/method.md; SQNRs in dB, "Infinity" when noiseless) and its sensitivity score.</summary>
 public sealed record PlanLayerSensitivity(double WeightSqnrDb, double InputSqnrDb, double OutputSqnrDb, double SqnrDeltaDb, double Mse, double NormalizedMse, double Score);
+
+/// <summary>
+/// The accuracy-target search (`--accuracy-target T --val SPEC`): the validation set, the target top-1,
+/// the number of fp32 layers chosen, whether the target was reached, and each evaluation in the order run.
+/// </summary>
+public sealed record PlanSearch(string Data, int Samples, double Target, int Fp32Layers, bool Reached, IReadOnlyList<PlanSearchStep> Steps);
+
+/// <summary>One evaluation of the search: the k most sensitive layers fp32, and the top-1 measured.</summary>
+public sealed record PlanSearchStep(int Fp32Layers, double Top1);

@@ -29,6 +29,7 @@ public enum DiagnosticCode
     SyntheticCalibration = 50,
     NonFiniteActivations = 51,
     DeadWeightChannels = 52,
+    AccuracyTargetUnreached = 53,
 }
 
 public static class DiagnosticCodes

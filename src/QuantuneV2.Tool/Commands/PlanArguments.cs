@@ -34,6 +34,7 @@ internal static class PlanArguments
         Fp32Layers = args.Value("fp32-layers") ?? "none",
         Baseline = args.Value("baseline") ?? "quantunev2",
         Seed = args.Int("seed", 0, min: 0),
+        AccuracyTarget = args.Has("accuracy-target") ? args.Double("accuracy-target") : null,
         Exclude = args.List("exclude"),
         ExcludeOpTypes = args.List("exclude-op"),
     }.Validate();
@@ -42,7 +43,8 @@ internal static class PlanArguments
     public static PlanResult Plan(ParsedArgs args, PlanOptions options, bool analyze)
     {
         analyze |= args.Has("report");
-        var result = Planner.Run(args.Positionals[0], Calibration(args), options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze);
+        var validation = args.Value("val") is { } val ? Dataset.Load(val) : null;
+        var result = Planner.Run(args.Positionals[0], Calibration(args), options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze, validation);
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
         return result;
     }

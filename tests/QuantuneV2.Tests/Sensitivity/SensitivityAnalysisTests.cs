@@ -1,8 +1,12 @@
 using QuantuneV2.Core.Analysis;
+using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Passes;
 using QuantuneV2.Core.Quantization;
+using QuantuneV2.Data;
+using QuantuneV2.Data.Evaluation;
+using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Sensitivity;
 using QuantuneV2.Tests.Planning;
@@ -151,4 +155,59 @@ public class OneAtATimeTests
         var planned = PlanFixture.Plan(new PlanOptions { Fp32Layers = "1", Baseline = "one-at-a-time" });
         Assert.Equal(first.Name, Assert.Single(planned.Plan.Layers, l => l.Precision == PlanLayer.Fp32).Name);
     }
+}
+
+public class AccuracySearchTests
+{
+    /// <summary>The first 100 Fashion-MNIST test images, as a spec of its own (a subset of the shipped one).</summary>
+    private static Dataset Validation()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.SampleSpec("fashion-mnist-test.json")))!.AsObject();
+        json["subset"] = System.Text.Json.Nodes.JsonNode.Parse("{\"stop\": 100}");
+        var path = Path.Combine(Path.GetTempPath(), $"val-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json.ToJsonString());
+        try
+        {
+            return Dataset.Load(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void SearchFindsTheFewestFp32LayersThatReachTheTargetInLogarithmicSteps()
+    {
+        var validation = Validation();
+        var calibration = PlanFixture.Calibration();
+        var allInt8 = Evaluator.Run(PlanFixture.Plan().Quantized, validation).Top1;
+        // A target just above all-int8 forces at least one fp32 layer when fp32 itself is above it.
+        var fp32 = Evaluator.Run(OnnxModel.Load(PlanFixture.ModelPath), validation).Top1;
+        double target = Math.Min(fp32, allInt8 + 0.01);
+        var result = Planner.Run(PlanFixture.ModelPath, calibration, new PlanOptions { AccuracyTarget = target }, PlanFixture.CalibrationSamples, 2, validation: validation);
+        var search = result.Plan.Search!;
+        Assert.True(search.Reached);
+        Assert.Equal(search.Fp32Layers, result.Plan.Summary.Fp32Layers);
+        Assert.True(search.Steps.Count <= (int)Math.Ceiling(Math.Log2(result.Plan.Layers.Count + 1)) + 1, $"{search.Steps.Count} evaluations");
+        // The chosen k reaches the target; k − 1 (when measured) does not.
+        Assert.True(search.Steps.Single(s => s.Fp32Layers == search.Fp32Layers).Top1 >= target);
+        if (search.Steps.FirstOrDefault(s => s.Fp32Layers == search.Fp32Layers - 1) is { } below) Assert.True(below.Top1 < target);
+        Assert.Equal(result.Plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Rank).Order(), Enumerable.Range(1, search.Fp32Layers).Select(r => (int?)r));
+    }
+
+    [Fact]
+    public void UnreachableTargetKeepsEveryRankedLayerFp32AndWarns()
+    {
+        var validation = Validation();
+        var result = Planner.Run(PlanFixture.ModelPath, PlanFixture.Calibration(), new PlanOptions { AccuracyTarget = 1.0 }, PlanFixture.CalibrationSamples, 2, validation: validation);
+        Assert.False(result.Plan.Search!.Reached);
+        Assert.Equal(result.Plan.Layers.Count, result.Plan.Summary.Fp32Layers);
+        Assert.Contains(result.Warnings, w => w.Code == DiagnosticCode.AccuracyTargetUnreached);
+    }
+
+    [Fact]
+    public void TargetWithoutValidationDataIsAUsageError() =>
+        Assert.Equal(DiagnosticCode.UsageError,
+            Assert.Throws<QuantuneException>(() => PlanFixture.Plan(new PlanOptions { AccuracyTarget = 0.9 })).Code);
 }
