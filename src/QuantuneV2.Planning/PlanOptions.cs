@@ -58,7 +58,8 @@ public sealed record PlanOptions
         Choose("method", Method, Methods);
         Choose("activations", Activations, ActivationTypes);
         Choose("baseline", Baseline, Baselines);
-        Fp32LayerChoice.Parse(Fp32Layers);
+        if (Fp32LayerChoice.Parse(Fp32Layers).IsAuto && Baseline != "quantunev2")
+            throw new QuantuneException(DiagnosticCode.UsageError, $"fp32-layers auto picks the knee of the QuantuneV2 scores; the {Baseline} baseline has none (give a count)");
         if (AccuracyTarget is { } t && !(t > 0 && t <= 1))
             throw new QuantuneException(DiagnosticCode.UsageError, $"accuracy target must be a top-1 fraction in (0, 1], got {t}");
         if (!(Percentile > 50 && Percentile <= 100))

@@ -54,7 +54,14 @@ public static class Planner
             warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,
                 $"'{v}' took {ranges[v].NonFiniteCount} NaN/infinite values on the calibration data; they are ignored by the range", modelPath, fused.Producer(v)?.DisplayName));
 
-        warnings.AddRange(WeightHazards.Find(fused, layers, options, modelPath));
+        var hazards = WeightHazards.Find(fused, layers, options, modelPath).ToList();
+        warnings.AddRange(hazards);
+        if (hazards.Count > 0 && Fp32LayerChoice.Parse(options.Fp32Layers).IsAuto)
+        {
+            // No choice of fp32 layers rescues channels rounded to zero; per-channel scales do.
+            options = options with { PerChannel = true };
+            warnings.Add(new QuantuneWarning(DiagnosticCode.DeadWeightChannels, "--fp32-layers auto switched to per-channel weights to avoid the all-zero channels above", modelPath));
+        }
         var activations = options.ActivationType;
         var tensors = values.Select(v =>
         {

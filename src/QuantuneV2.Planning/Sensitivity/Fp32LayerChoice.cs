@@ -4,19 +4,23 @@ using QuantuneV2.Core.Diagnostics;
 namespace QuantuneV2.Planning.Sensitivity;
 
 /// <summary>
-/// How many of the ranked layers stay fp32: "none", a count "K", a fraction of the layers "P%", or a
-/// fraction of the MACs "P%macs" (the most sensitive layers whose MACs together fit in P % of the model's).
+/// How many of the ranked layers stay fp32: "none", a count "K", a fraction of the layers "P%", a
+/// fraction of the MACs "P%macs" (the most sensitive layers whose MACs together fit in P % of the
+/// model's), or "auto": the knee of the sensitivity scores (docs/method.md).
 /// </summary>
 public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPercent, double? MacPercent)
 {
-    public const string Help = "none, K (a count), P% (of the layers) or P%macs (of the MACs)";
+    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs) or auto (the knee of the scores)";
 
     public bool IsNone => Count == 0;
+
+    public bool IsAuto => Text == "auto";
 
     public static Fp32LayerChoice Parse(string text)
     {
         var inv = CultureInfo.InvariantCulture;
         if (text == "none") return new(text, 0, null, null);
+        if (text == "auto") return new(text, null, null, null);
         if (int.TryParse(text, NumberStyles.None, inv, out int k)) return new(text, k, null, null);
         if (text.EndsWith("%macs", StringComparison.Ordinal) && Percent(text[..^"%macs".Length]) is { } m) return new(text, null, null, m);
         if (text.EndsWith('%') && Percent(text[..^1]) is { } p) return new(text, null, p, null);
@@ -25,11 +29,31 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
         double? Percent(string s) => double.TryParse(s, NumberStyles.Float, inv, out var v) && v is >= 0 and <= 100 ? v : null;
     }
 
+    /// <summary>
+    /// The knee of the cumulative score curve (Kneedle): with scores s_1 ≥ … ≥ s_n in rank order, the k
+    /// that maximises C(k)/C(n) − k/n, C(k) = s_1 + … + s_k. When no layer stands out (equal scores) it is 0.
+    /// </summary>
+    public static int Knee(IReadOnlyList<double> scoresByRank)
+    {
+        int n = scoresByRank.Count;
+        double total = scoresByRank.Sum(), sum = 0, best = 0;
+        int knee = 0;
+        if (n == 0 || total <= 0) return 0;
+        for (int k = 1; k <= n; k++)
+        {
+            sum += scoresByRank[k - 1];
+            double gain = sum / total - (double)k / n;
+            if (gain > best + 1e-12) (best, knee) = (gain, k);
+        }
+        return knee;
+    }
+
     /// <summary>The layers to keep fp32, taken from <paramref name="ranked"/> (most sensitive first).</summary>
     public IReadOnlyList<PlanLayer> Select(IReadOnlyList<PlanLayer> ranked, long totalMacs)
     {
         if (Count is { } k) return ranked.Take(k).ToList();
         if (LayerPercent is { } p) return ranked.Take((int)Math.Round(p / 100 * ranked.Count, MidpointRounding.AwayFromZero)).ToList();
+        if (IsAuto) return ranked.Take(Knee([.. ranked.Select(l => l.Sensitivity?.Score ?? throw new InvalidOperationException("auto needs the sensitivity scores"))])).ToList();
         double budget = MacPercent!.Value / 100 * totalMacs, used = 0;
         var chosen = new List<PlanLayer>();
         foreach (var layer in ranked)

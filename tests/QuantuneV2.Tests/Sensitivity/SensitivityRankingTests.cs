@@ -53,6 +53,17 @@ public class SensitivityRankingTests
         Assert.Equal(ranked.Take(expected).Select(l => l.Name), chosen.Select(l => l.Name));
     }
 
+    [Theory]
+    [InlineData(new[] { 1.0, 1.0, 1.0, 1.0 }, 0)]
+    [InlineData(new[] { 0.9, 0.1, 0.1, 0.1 }, 1)]
+    [InlineData(new[] { 0.9, 0.8, 0.1, 0.1, 0.1, 0.1 }, 2)]
+    [InlineData(new double[0], 0)]
+    public void AutoIsTheKneeOfTheCumulativeScores(double[] scores, int knee) => Assert.Equal(knee, Fp32LayerChoice.Knee(scores));
+
+    [Fact]
+    public void AutoNeedsTheQuantuneV2Scores() =>
+        Assert.Equal(DiagnosticCode.UsageError, Assert.Throws<QuantuneException>(() => new PlanOptions { Fp32Layers = "auto", Baseline = "random" }.Validate()).Code);
+
     [Fact]
     public void MacBudgetSkipsLayersThatDoNotFit()
     {

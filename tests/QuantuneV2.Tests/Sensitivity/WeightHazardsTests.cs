@@ -1,5 +1,6 @@
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Sensitivity;
 
@@ -29,6 +30,33 @@ public class WeightHazardsTests
         Assert.Contains("per-channel", warning.Message);
         Assert.Empty(WeightHazards.Find(graph, [Layer], new PlanOptions(), "m.onnx"));
         Assert.Empty(WeightHazards.Find(graph, [Layer with { Precision = PlanLayer.Fp32 }], new PlanOptions { PerChannel = false }, "m.onnx"));
+    }
+
+    [Fact]
+    public void AutoSwitchesToPerChannelWeights()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hazard-{Guid.NewGuid():N}.onnx");
+        OnnxModel.Save(Conv(1f, 0.5f, 0.002f, 0.003f, 0.2f, 0.1f, 0.3f, 0.4f, 0.6f, 0f), path);
+        try
+        {
+            var manual = Planner.Run(path, null, new PlanOptions { PerChannel = false });
+            Assert.False(manual.Plan.Options.PerChannel);
+            var auto = Planner.Run(path, null, new PlanOptions { PerChannel = false, Fp32Layers = "auto" });
+            Assert.True(auto.Plan.Options.PerChannel);
+            Assert.Contains(auto.Warnings, w => w.Code == DiagnosticCode.DeadWeightChannels && w.Message.Contains("switched to per-channel"));
+            // Only the channel that is zero in fp32 is zero in int8.
+            int ZeroChannels(Graph g)
+            {
+                var w = g.Constants[g.Nodes.Single(n => n.OpType == "QConv").Inputs[1]].Span<sbyte>().ToArray();
+                return Enumerable.Range(0, 10).Count(c => w[(2 * c)..(2 * c + 2)].All(v => v == 0));
+            }
+            Assert.Equal(3, ZeroChannels(manual.Quantized));
+            Assert.Equal(1, ZeroChannels(auto.Quantized));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
