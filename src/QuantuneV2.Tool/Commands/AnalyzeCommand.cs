@@ -41,6 +41,7 @@ internal static class AnalyzeCommand
                 }).ToArray(),
                 ["one_at_a_time"] = baseline is null ? null! : new Dictionary<string, object>
                 {
+                    ["seconds"] = Math.Round(baseline.Elapsed.TotalSeconds, 3),
                     ["output_sqnr_db"] = baseline.OutputSqnrDb,
                     ["spearman"] = baseline.Spearman,
                     ["grid"] = baseline.Grid.Select(g => new Dictionary<string, double>
@@ -62,22 +63,23 @@ internal static class AnalyzeCommand
         Console.WriteLine(string.Create(inv, $"{layers.Count} layers; two inferences over {result.Plan.Calibration.Samples} samples in {result.AnalysisTime.TotalSeconds:F1} s"));
         if (baseline is not null)
         {
-            Console.WriteLine(string.Create(inv, $"Spearman correlation with the one-at-a-time ranking: {baseline.Spearman:F3} ({result.Plan.Options.Score})"));
+            Console.WriteLine(string.Create(inv, $"one-at-a-time baseline: {layers.Count + 1} inference sets in {baseline.Elapsed.TotalSeconds:F1} s; Spearman correlation with its ranking: {baseline.Spearman:F3} ({result.Plan.Options.Score})"));
             foreach (var (w, rho) in baseline.Grid.Take(5))
                 Console.WriteLine(string.Create(inv, $"  {rho:F3}  weight {w.WeightSqnr:F2}  output {w.OutputSqnr:F2}  delta {w.SqnrDelta:F2}  mse {w.Mse:F2}"));
         }
         return 0;
     }
 
-    private sealed record BaselineComparison(IReadOnlyList<double> OutputSqnrDb, double Spearman, IReadOnlyList<(ScoreWeights Weights, double Spearman)> Grid);
+    private sealed record BaselineComparison(IReadOnlyList<double> OutputSqnrDb, double Spearman, IReadOnlyList<(ScoreWeights Weights, double Spearman)> Grid, TimeSpan Elapsed);
 
     private static BaselineComparison CompareWithOneAtATime(ParsedArgs args, PlanResult result)
     {
         var layers = result.Plan.Layers;
         var (count, fill) = Planner.Samples(result.Fused, PlanArguments.Calibration(args), PlanArguments.Limit(args));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var sqnr = OneAtATime.OutputSqnrDb(result.Fused, result.Plan, count, fill, PlanArguments.Threads(args) ?? Environment.ProcessorCount, ConsoleProgress.Create());
         var reference = OneAtATime.Rank(layers, sqnr).Select(l => l.Rank!.Value).ToList();
         var metrics = layers.Select(l => new LayerMetrics(l.Name, l.Op, l.Macs, l.Sensitivity!.WeightSqnrDb, l.Sensitivity.InputSqnrDb, l.Sensitivity.OutputSqnrDb, l.Sensitivity.Mse, l.Sensitivity.NormalizedMse)).ToList();
-        return new BaselineComparison(sqnr, RankCorrelation.Spearman([.. layers.Select(l => l.Rank!.Value)], reference), ScoreWeightFit.Grid(metrics, reference));
+        return new BaselineComparison(sqnr, RankCorrelation.Spearman([.. layers.Select(l => l.Rank!.Value)], reference), ScoreWeightFit.Grid(metrics, reference), clock.Elapsed);
     }
 }
