@@ -9,7 +9,7 @@ namespace QuantuneV2.Core.Quantization;
 
 /// <summary>
 /// Lowers a fused fp32 graph to the mixed int8/fp32 graph the integer reference executor runs:
-/// quantizable nodes become the int8 ops of docs/numerics.md (QConv, QGemm, QAdd, QConcat, QMaxPool, QAveragePool,
+/// quantizable nodes become the int8 ops of docs/numerics.md (QConv, QGemm (also for 2-D MatMul), QAdd, QConcat, QMaxPool, QAveragePool,
 /// QGlobalAveragePool), layout ops (Flatten, Reshape, ...) pass int8 data through, and
 /// QuantizeLinear/DequantizeLinear appear only where int8 and fp32 meet. Int8 values are named
 /// "{value}_q"; fp32 names, graph inputs and graph outputs keep their names.
@@ -32,6 +32,8 @@ public static class Quantizer
     {
         "Conv" => graph.Constants.ContainsKey(node.Inputs[1]) && (node.InputAt(2).Length == 0 || graph.Constants.ContainsKey(node.Inputs[2])),
         "Gemm" => graph.Constants.ContainsKey(node.Inputs[1]) && node.FindAttribute("transA")?.I is null or 0 && GemmBias(graph, node) is not null,
+        // A 2-D MatMul by constant weights is a Gemm without bias (QGemm reads x as [M, K]).
+        "MatMul" => graph.Constants.TryGetValue(node.Inputs[1], out var w) && w.Rank == 2 && graph.TypeOf(node.Inputs[0]).Shape?.Rank == 2,
         "Add" or "Concat" => node.Inputs.All(i => !graph.Constants.ContainsKey(i)) && graph.TypeOf(node.Outputs[0]).DataType == DataType.Float,
         "MaxPool" => node.Outputs.Skip(1).All(o => o.Length == 0),
         "AveragePool" => node.FindAttribute("kernel_shape") is not null,
@@ -51,7 +53,7 @@ public static class Quantizer
     /// <summary>The activation (non-weight) inputs an int8 form of <paramref name="n"/> reads.</summary>
     public static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
     {
-        "Conv" or "Gemm" or "FusedGemm" or "MaxPool" or "AveragePool" or "GlobalAveragePool" => [n.Inputs[0]],
+        "Conv" or "Gemm" or "FusedGemm" or "MatMul" or "MaxPool" or "AveragePool" or "GlobalAveragePool" => [n.Inputs[0]],
         "FusedConv" => n.InputAt(3).Length > 0 ? [n.Inputs[0], n.Inputs[3]] : [n.Inputs[0]],
         _ => n.Inputs,
     };
@@ -162,7 +164,7 @@ public static class Quantizer
             Node lowered = node.OpType switch
             {
                 "Conv" or "FusedConv" => Conv(node, name, outParams, outAttrs),
-                "Gemm" or "FusedGemm" => Gemm(node, name, outParams, outAttrs),
+                "Gemm" or "FusedGemm" or "MatMul" => Gemm(node, name, outParams, outAttrs),
                 "Add" => Binary(node, name, outParams, outAttrs),
                 "Concat" => Concat(node, name, outParams, outAttrs),
                 "AveragePool" => AveragePool(node, name, outParams, outAttrs),
@@ -264,7 +266,7 @@ public static class Quantizer
 
     /// <summary>
     /// The float weights an int8 form quantizes, output channels first: Conv's W as it is, Gemm's alpha·B as
-    /// [N, K] (transposed when transB = 0); null for layers without weights. The quantizer and the weight
+    /// [N, K] (transposed when transB = 0), MatMul's B transposed to [N, K]; null for layers without weights. The quantizer and the weight
     /// SQNR of the sensitivity analysis both read them here.
     /// </summary>
     public static Tensor? Weights(Graph graph, Node node)
@@ -273,7 +275,7 @@ public static class Quantizer
         {
             case "Conv" or "FusedConv":
                 return graph.Constants[node.Inputs[1]];
-            case "Gemm" or "FusedGemm":
+            case "Gemm" or "FusedGemm" or "MatMul":
             {
                 var b = graph.Constants[node.Inputs[1]];
                 bool transB = node.FindAttribute("transB")?.I is 1;

@@ -30,7 +30,7 @@ public class QdqExportTests(ITestOutputHelper output)
     public static TheoryData<string, bool, QuantType> Ops()
     {
         var data = new TheoryData<string, bool, QuantType>();
-        foreach (var op in new[] { "Conv", "ConvResidualRelu", "DepthwiseClip", "Gemm", "Add", "Concat", "MaxPool", "AveragePool", "AveragePoolExcludePad", "GlobalAveragePool" })
+        foreach (var op in new[] { "Conv", "ConvResidualRelu", "DepthwiseClip", "Gemm", "MatMul", "Add", "Concat", "MaxPool", "AveragePool", "AveragePoolExcludePad", "GlobalAveragePool" })
         {
             data.Add(op, true, QuantType.UInt8);
             data.Add(op, false, QuantType.Int8);
@@ -142,6 +142,7 @@ public class QdqExportTests(ITestOutputHelper output)
             "DepthwiseClip" => ([new("conv", "Conv", ["x", Init("w", 4, 1, 3, 3)], ["c"], [.. conv3x3, Attribute.Int("group", 4)]),
                 new("clip", "Clip", ["c", Scalar(inits, "lo", 0f), Scalar(inits, "hi", 6f)], ["y"])], "QConv"),
             "Gemm" => ([new("flatten", "Flatten", ["x"], ["f"]), new("gemm", "Gemm", ["f", Init("w", 144, 10), Init("b", 10)], ["y"])], "QGemm"),
+            "MatMul" => ([new("flatten", "Flatten", ["x"], ["f"]), new("matmul", "MatMul", ["f", Init("w", 144, 10)], ["y"])], "QGemm"),
             "Add" => ([new("pool", "MaxPool", ["x"], ["p"], pool3x3), new("add", "Add", ["x", "p"], ["y"])], "QAdd"),
             "Concat" => ([new("pool", "MaxPool", ["x"], ["p"], pool3x3), new("concat", "Concat", ["p", "x"], ["y"], [Attribute.Int("axis", 1)])], "QConcat"),
             "MaxPool" => ([new("pool", "MaxPool", ["x"], ["y"], [Attribute.IntList("kernel_shape", [2, 2]), Attribute.IntList("strides", [2, 2])])], "QMaxPool"),
