@@ -12,7 +12,8 @@
 # other 900 (imagenet-samples-calib.json / -eval.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$(cd ../shared && pwd)}"
+export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$PWD/../shared}"
+[ -d "$QUANTUNE_SHARED/models" ] || { echo "shared data not found at $QUANTUNE_SHARED (set QUANTUNE_SHARED)" >&2; exit 1; }
 MODELS="${MODELS:-fmnist/resnet18.bn fmnist/mobilenetv2.bn fmnist/vgg16.bn fmnist/squeezenet1.1 imagenet/squeezenet1.1}"
 METHODS="${METHODS:-minmax percentile entropy moving-average}"
 SETTINGS="${SETTINGS:-channel:uint8 channel:int8 tensor:uint8 tensor:int8}"

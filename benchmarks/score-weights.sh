@@ -7,7 +7,8 @@
 # LIMIT (calibration samples, default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$(cd ../shared && pwd)}"
+export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$PWD/../shared}"
+[ -d "$QUANTUNE_SHARED/models" ] || { echo "shared data not found at $QUANTUNE_SHARED (set QUANTUNE_SHARED)" >&2; exit 1; }
 FLAGS="${FLAGS---per-tensor --activations int8}"
 LIMIT="${LIMIT:-100}"
 dotnet build src/QuantuneV2.Tool -c Release -v q -nologo > /dev/null
