@@ -40,6 +40,9 @@ public sealed record PlanOptions
     /// <summary>Top-1 (0..1) the mixed model must reach on the validation set; the planner then searches the number of fp32 layers (overrides <see cref="Fp32Layers"/>).</summary>
     public double? AccuracyTarget { get; init; }
 
+    /// <summary>Keep whole blocks (residual, fire, inverted-residual: docs/method.md) fp32 instead of single layers; counts then count blocks.</summary>
+    public bool BlockMode { get; init; }
+
     /// <summary>Seed of the random baseline.</summary>
     public int Seed { get; init; }
 

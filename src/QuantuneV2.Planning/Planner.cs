@@ -95,18 +95,24 @@ public static class Planner
         PlanSearch? search = null;
         if (chooses)
         {
-            // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank.
-            var byRank = layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank).ToList();
+            // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank,
+            // one layer at a time or (block mode) one block at a time.
+            var units = Units(fused, [.. layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank)], options.BlockMode);
+            var unitLayers = units.Select(u => u.Unit).ToList();
             if (options.AccuracyTarget is { } target)
             {
                 validation!.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
-                search = AccuracySearch.Run(fused, plan with { Layers = layers }, byRank, validation, target, threads ?? Environment.ProcessorCount, progress);
+                search = AccuracySearch.Run(fused, plan with { Layers = layers }, [.. units.Select(u => u.Members)], validation, target, threads ?? Environment.ProcessorCount, progress);
                 if (!search.Reached)
                     warnings.Add(new QuantuneWarning(DiagnosticCode.AccuracyTargetUnreached,
-                        $"top-1 {target:0.####} is not reached on {search.Data} even with all {byRank.Count} ranked layers fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));
+                        $"top-1 {target:0.####} is not reached on {search.Data} even with all {units.Count} ranked {(options.BlockMode ? "blocks" : "layers")} fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));
             }
-            var chosen = (search is null ? choice.Select(byRank, layers.Sum(l => l.Macs)) : byRank.Take(search.Fp32Layers)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
-            layers = [.. layers.Select(l => chosen.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32, Reason = $"{options.Baseline} rank {l.Rank}" } : l)];
+            var chosenUnits = search is null ? choice.Select(unitLayers, layers.Sum(l => l.Macs)) : unitLayers.Take(search.Fp32Layers).ToList();
+            var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var unit in chosenUnits)
+                foreach (var member in units.First(u => u.Unit == unit).Members)
+                    reasons[member] = options.BlockMode ? $"{options.Baseline} block rank {unit.Rank} ({unit.Name})" : $"{options.Baseline} rank {unit.Rank}";
+            layers = [.. layers.Select(l => reasons.TryGetValue(l.Name, out var why) ? l with { Precision = PlanLayer.Fp32, Reason = why } : l)];
         }
         int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
         plan = plan with
@@ -119,6 +125,21 @@ public static class Planner
         var quantized = PlanApplication.Lower(fused, plan, log);
         plan = plan with { Summary = plan.Summary with { Boundaries = PlanApplication.Boundaries(quantized) } };
         return new PlanResult(plan, fused, quantized, log, calibrationTime, analysisTime, warnings);
+    }
+
+    /// <summary>
+    /// What the choice picks from, most sensitive first: each layer, or in block mode each block (<see cref="Blocks"/>)
+    /// as one unit with the MACs of its layers and the rank and sensitivity of its best-ranked layer.
+    /// </summary>
+    private static List<(PlanLayer Unit, IReadOnlyList<string> Members)> Units(Graph fused, List<PlanLayer> byRank, bool blockMode)
+    {
+        if (!blockMode) return [.. byRank.Select(l => (l, (IReadOnlyList<string>)[l.Name]))];
+        var rankOf = byRank.ToDictionary(l => l.Name, StringComparer.Ordinal);
+        var blocks = Blocks.Find(fused, rankOf.Keys)
+            .Select(members => (Members: members, Best: members.Select(m => rankOf[m]).MinBy(l => l.Rank)!))
+            .OrderBy(b => b.Best.Rank).ToList();
+        return [.. blocks.Select((b, i) => (new PlanLayer(b.Members.Count == 1 ? b.Members[0] : $"{b.Members[0]} … {b.Members[^1]}", "block",
+            b.Members.Sum(m => rankOf[m].Macs), PlanLayer.Int8, "", i + 1, b.Best.Sensitivity), b.Members))];
     }
 
     private static PlanLayerSensitivity Sensitivity(RankedLayer r) => new(r.Metrics.WeightSqnrDb, r.Metrics.InputSqnrDb, r.Metrics.OutputSqnrDb,

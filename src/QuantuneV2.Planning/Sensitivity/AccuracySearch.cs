@@ -7,20 +7,21 @@ using QuantuneV2.Data.Evaluation;
 namespace QuantuneV2.Planning.Sensitivity;
 
 /// <summary>
-/// The fewest fp32 layers, taken in rank order, whose mixed model reaches a top-1 target on a validation
-/// set: a binary search over k, so O(log n) evaluations (top-1 is assumed to grow with k; the steps
-/// record what was measured).
+/// The fewest fp32 layers (or blocks), taken in rank order, whose mixed model reaches a top-1 target on a
+/// validation set: a binary search over k, so O(log n) evaluations (top-1 is assumed to grow with k; the
+/// steps record what was measured).
 /// </summary>
 public static class AccuracySearch
 {
-    public static PlanSearch Run(Graph fused, QuantizationPlan plan, IReadOnlyList<PlanLayer> byRank, Dataset validation, double target, int threads, IProgressReporter? progress)
+    /// <param name="byRank">The units to keep fp32, most sensitive first: each the names of its layers.</param>
+    public static PlanSearch Run(Graph fused, QuantizationPlan plan, IReadOnlyList<IReadOnlyList<string>> byRank, Dataset validation, double target, int threads, IProgressReporter? progress)
     {
         var steps = new List<PlanSearchStep>();
         var measured = new Dictionary<int, double>();
         double Top1(int k)
         {
             if (measured.TryGetValue(k, out var cached)) return cached;
-            var fp32 = byRank.Take(k).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            var fp32 = byRank.Take(k).SelectMany(u => u).ToHashSet(StringComparer.Ordinal);
             var planK = plan with { Layers = [.. plan.Layers.Select(l => fp32.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32 } : l)] };
             double top1 = Evaluator.Run(PlanApplication.Lower(fused, planK, new PassLog()), validation, null, threads, progress).Top1;
             steps.Add(new PlanSearchStep(k, top1));

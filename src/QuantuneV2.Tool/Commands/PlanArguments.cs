@@ -34,6 +34,7 @@ internal static class PlanArguments
         Fp32Layers = args.Value("fp32-layers") ?? "none",
         Baseline = args.Value("baseline") ?? "quantunev2",
         Seed = args.Int("seed", 0, min: 0),
+        BlockMode = args.Has("block-mode"),
         AccuracyTarget = args.Has("accuracy-target") ? args.Double("accuracy-target") : null,
         Exclude = args.List("exclude"),
         ExcludeOpTypes = args.List("exclude-op"),

@@ -21,6 +21,7 @@ internal static class QuantizeCommand
             new OptionSpec("val", "SPEC", "labelled validation data set for --accuracy-target"),
             new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
             new OptionSpec("seed", "N", "seed of --baseline random (default 0)"),
+            new OptionSpec("block-mode", null, "keep whole blocks (residual, fire, inverted-residual) fp32 instead of single layers; K and P% then count blocks"),
             .. PlanArguments.Options,
         ], 1, Run);
 
