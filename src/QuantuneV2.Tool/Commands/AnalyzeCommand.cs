@@ -27,7 +27,7 @@ internal static class AnalyzeCommand
         var baseline = args.Has("one-at-a-time") ? CompareWithOneAtATime(args, result) : null;
         if (args.Has("json"))
         {
-            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            var json = new Dictionary<string, object>
             {
                 ["model"] = Path.GetFullPath(args.Positionals[0]),
                 ["calibration_samples"] = result.Plan.Calibration.Samples,
@@ -39,7 +39,9 @@ internal static class AnalyzeCommand
                     ["output_sqnr_db"] = l.Sensitivity.OutputSqnrDb, ["sqnr_delta_db"] = l.Sensitivity.SqnrDeltaDb,
                     ["mse"] = l.Sensitivity.Mse, ["normalized_mse"] = l.Sensitivity.NormalizedMse, ["score"] = l.Sensitivity.Score,
                 }).ToArray(),
-                ["one_at_a_time"] = baseline is null ? null! : new Dictionary<string, object>
+            };
+            if (baseline is not null)
+                json["one_at_a_time"] = new Dictionary<string, object>
                 {
                     ["seconds"] = Math.Round(baseline.Elapsed.TotalSeconds, 3),
                     ["output_sqnr_db"] = baseline.OutputSqnrDb,
@@ -48,8 +50,8 @@ internal static class AnalyzeCommand
                     {
                         ["weight_sqnr"] = g.Weights.WeightSqnr, ["output_sqnr"] = g.Weights.OutputSqnr, ["sqnr_delta"] = g.Weights.SqnrDelta, ["mse"] = g.Weights.Mse, ["spearman"] = g.Spearman,
                     }).ToArray(),
-                },
-            }, Json));
+                };
+            Console.WriteLine(JsonSerializer.Serialize(json, Json));
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;
