@@ -10,18 +10,10 @@
 # Fashion-MNIST models calibrate on samples/datasets/fashion-mnist-calib.json (500 images) and evaluate
 # on the 10k test set; ImageNet SqueezeNet calibrates on the first 100 sample images and evaluates on the
 # other 900 (imagenet-samples-calib.json / -eval.json).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$PWD/../shared}"
-[ -d "$QUANTUNE_SHARED/models" ] || { echo "shared data not found at $QUANTUNE_SHARED (set QUANTUNE_SHARED)" >&2; exit 1; }
+source "$(dirname "$0")/cli-setup.sh"
 MODELS="${MODELS:-fmnist/resnet18.bn fmnist/mobilenetv2.bn fmnist/vgg16.bn fmnist/squeezenet1.1 imagenet/squeezenet1.1}"
 METHODS="${METHODS:-minmax percentile entropy moving-average}"
 SETTINGS="${SETTINGS:-channel:uint8 channel:int8 tensor:uint8 tensor:int8}"
-dotnet build src/QuantuneV2.Tool -c Release -v q -nologo > /dev/null
-Q=src/QuantuneV2.Tool/bin/Release/net10.0/quantune
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 echo "| model | method | weights | activations | eval images | fp32 top-1 | int8 top-1 | Δ points | agreement | SQNR dB | calib ms/sample | fp32 ms/sample |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -5,16 +5,9 @@
 # 0.25, summing to 1) by its mean Spearman correlation with the baseline's ranking over the models.
 # Knobs: FLAGS (quantization options, default the hard setting "--per-tensor --activations int8"),
 # LIMIT (calibration samples, default 100).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export QUANTUNE_SHARED="${QUANTUNE_SHARED:-$PWD/../shared}"
-[ -d "$QUANTUNE_SHARED/models" ] || { echo "shared data not found at $QUANTUNE_SHARED (set QUANTUNE_SHARED)" >&2; exit 1; }
+source "$(dirname "$0")/cli-setup.sh"
 FLAGS="${FLAGS---per-tensor --activations int8}"
 LIMIT="${LIMIT:-100}"
-dotnet build src/QuantuneV2.Tool -c Release -v q -nologo > /dev/null
-Q=src/QuantuneV2.Tool/bin/Release/net10.0/quantune
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
 for m in fmnist/resnet18.bn fmnist/mobilenetv2.bn fmnist/vgg16.bn fmnist/squeezenet1.1 imagenet/squeezenet1.1; do
   case $m in imagenet/*) cal=samples/datasets/imagenet-samples-calib.json ;; *) cal=samples/datasets/fashion-mnist-calib.json ;; esac
   # shellcheck disable=SC2086
