@@ -10,8 +10,7 @@ namespace QuantuneV2.Core.Passes;
 internal sealed class GraphRewriter(Graph graph)
 {
     private readonly Dictionary<string, string> _redirect = new(StringComparer.Ordinal);
-    private readonly List<KeyValuePair<string, Tensor>> _initializers = graph.InitializerList.ToList();
-    private readonly HashSet<string> _names = new(graph.Types.Keys, StringComparer.Ordinal);
+    private readonly GraphAdditions _added = new(graph);
 
     public Graph Graph { get; } = graph;
     public List<Node> Nodes { get; } = graph.Nodes.ToList();
@@ -24,13 +23,7 @@ internal sealed class GraphRewriter(Graph graph)
     /// <summary>Every later use of <paramref name="value"/> reads <paramref name="replacement"/> instead.</summary>
     public void Redirect(string value, string replacement) => _redirect[value] = replacement;
 
-    public string AddInitializer(string preferredName, Tensor value)
-    {
-        var name = preferredName;
-        for (int k = 1; !_names.Add(name); k++) name = $"{preferredName}_{k}";
-        _initializers.Add(KeyValuePair.Create(name, value));
-        return name;
-    }
+    public string AddInitializer(string preferredName, Tensor value) => _added.Constant(preferredName, value);
 
     public void Replace(Node old, params Node[] replacements)
     {
@@ -50,6 +43,6 @@ internal sealed class GraphRewriter(Graph graph)
         }
         var nodes = Nodes.Select(n => n.With(inputs: n.Inputs.Select(Resolve))).ToList();
         var used = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(Graph.Outputs.Select(o => o.Name)), StringComparer.Ordinal);
-        return Graph.Create(Graph.Name, Graph.Model, Graph.Inputs, Graph.Outputs, nodes, _initializers.Where(kv => used.Contains(kv.Key)));
+        return Graph.Create(Graph.Name, Graph.Model, Graph.Inputs, Graph.Outputs, nodes, _added.Initializers.Where(kv => used.Contains(kv.Key)));
     }
 }

@@ -52,20 +52,19 @@ public static class QdqExport
         private readonly Graph _graph;
         private readonly Dictionary<string, Encoding> _encodings = [];
         private readonly Dictionary<string, string> _dequantized = [];
-        private readonly HashSet<string> _names;
+        private readonly GraphAdditions _added;
 
         public Exporter(Graph graph)
         {
             _graph = graph;
-            _names = [.. graph.Types.Keys];
-            Initializers = [.. graph.InitializerList];
+            _added = new GraphAdditions(graph);
             // A boundary DequantizeLinear already gives an int8 value's fp32 form: the export's consumers share it.
             foreach (var n in graph.Nodes)
                 if (n.OpType == "DequantizeLinear" && n.Domain.Length == 0) _dequantized.TryAdd(n.Inputs[0], n.Outputs[0]);
         }
 
         public List<Node> Nodes { get; } = [];
-        public List<KeyValuePair<string, Tensor>> Initializers { get; }
+        public List<KeyValuePair<string, Tensor>> Initializers => _added.Initializers;
 
         public void Emit(Node node)
         {
@@ -216,18 +215,8 @@ public static class QdqExport
             return output;
         }
 
-        private string Constant(string name, Tensor value)
-        {
-            var unique = Unique(name);
-            Initializers.Add(KeyValuePair.Create(unique, value));
-            return unique;
-        }
+        private string Constant(string name, Tensor value) => _added.Constant(name, value);
 
-        private string Unique(string name)
-        {
-            var candidate = name;
-            for (int k = 1; !_names.Add(candidate); k++) candidate = $"{name}_{k}";
-            return candidate;
-        }
+        private string Unique(string name) => _added.Unique(name);
     }
 }

@@ -79,31 +79,21 @@ public static class Quantizer
 
     private sealed class State(Graph graph, IReadOnlyDictionary<string, (float Min, float Max)> ranges, QuantizationOptions options, PassLog log)
     {
-        private readonly Dictionary<string, (string Name, QuantParams Params)> _int8 = [];
+        private readonly Dictionary<string, Int8Value> _int8 = [];
         private readonly HashSet<string> _fp32 = [.. graph.Inputs.Select(i => i.Name), .. graph.Constants.Keys];
-        private readonly HashSet<string> _names = [.. graph.Types.Keys];
+        private readonly GraphAdditions _added = new(graph);
 
         public List<Node> Nodes { get; } = [];
-        public List<KeyValuePair<string, Tensor>> Initializers { get; } = [.. graph.InitializerList];
+        public List<KeyValuePair<string, Tensor>> Initializers => _added.Initializers;
 
         public bool HasInt8(string value) => _int8.ContainsKey(value);
 
-        public IReadOnlyDictionary<string, Int8Value> Int8Values => _int8.ToDictionary(kv => kv.Key, kv => new Int8Value(kv.Value.Name, kv.Value.Params));
+        public IReadOnlyDictionary<string, Int8Value> Int8Values => _int8;
         public bool HasFp32(string value) => _fp32.Contains(value);
 
-        private string Unique(string name)
-        {
-            var candidate = name;
-            for (int k = 1; !_names.Add(candidate); k++) candidate = $"{name}_{k}";
-            return candidate;
-        }
+        private string Unique(string name) => _added.Unique(name);
 
-        private string Constant(string name, Tensor value)
-        {
-            var unique = Unique(name);
-            Initializers.Add(KeyValuePair.Create(unique, value));
-            return unique;
-        }
+        private string Constant(string name, Tensor value) => _added.Constant(name, value);
 
         private QuantParams ParamsOf(string value, Node node)
         {
@@ -113,14 +103,14 @@ public static class Quantizer
         }
 
         /// <summary>The int8 form of an fp32 value, quantizing it at this boundary the first time it is needed.</summary>
-        private (string Name, QuantParams Params) Int8(string value, Node consumer)
+        private Int8Value Int8(string value, Node consumer)
         {
             if (_int8.TryGetValue(value, out var q)) return q;
             var p = ParamsOf(value, consumer);
             var name = Unique(value + "_q");
             Nodes.Add(new Node(name + "_quantize", "QuantizeLinear", [value, ScaleOf(value, p), ZeroPointOf(value, p)], [name]));
             log.Record("quantize", $"QuantizeLinear before {consumer}: '{value}' scale {p.Scale:G6} zero point {p.ZeroPoint}");
-            return _int8[value] = (name, p);
+            return _int8[value] = new Int8Value(name, p);
         }
 
         private string ScaleOf(string value, QuantParams p) => Constant(value + "_scale", Tensor.FromFloats([p.Scale]));
@@ -147,7 +137,7 @@ public static class Quantizer
             var (input, p) = _int8[node.Inputs[0]];
             var output = Unique(node.Outputs[0] + "_q");
             Nodes.Add(node.With(inputs: [input, .. node.Inputs.Skip(1)], outputs: [output]));
-            _int8[node.Outputs[0]] = (output, p);
+            _int8[node.Outputs[0]] = new Int8Value(output, p);
         }
 
         public void EmitInt8(Node node)
@@ -172,7 +162,7 @@ public static class Quantizer
                 _ => GlobalAveragePool(node, name, outParams, outAttrs),
             };
             Nodes.Add(lowered);
-            _int8[output] = (name, outParams);
+            _int8[output] = new Int8Value(name, outParams);
             log.Record("quantize", $"{node} runs int8 as {lowered.OpType}");
         }
 
