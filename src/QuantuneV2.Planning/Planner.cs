@@ -39,6 +39,8 @@ public static class Planner
         var fused = PassPipeline.Run(model, log);
         var warnings = new List<QuantuneWarning>();
         var layers = Decide(fused, options, modelPath);
+        var choice = Fp32LayerChoice.Parse(options.Fp32Layers);
+        int workers = threads ?? Environment.ProcessorCount;
 
         // Every layer that could run int8 is calibrated, not only the chosen ones: a plan can then be
         // edited (or re-planned by the sensitivity analysis) without calibrating again.
@@ -48,7 +50,7 @@ public static class Planner
             warnings.Add(new QuantuneWarning(DiagnosticCode.SyntheticCalibration,
                 $"no calibration data: ranges come from {count} random normal inputs, so int8 accuracy will suffer; give a data set spec of real inputs (docs/datasets.md)", modelPath));
         var clock = Stopwatch.StartNew();
-        var ranges = Calibrator.Run(fused, values, count, fill, options.CreateObserver, threads ?? Environment.ProcessorCount, progress);
+        var ranges = Calibrator.Run(fused, values, count, fill, options.CreateObserver, workers, progress);
         var calibrationTime = clock.Elapsed;
         foreach (var v in values.Where(v => ranges[v].NonFiniteCount > 0))
             warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,
@@ -56,7 +58,7 @@ public static class Planner
 
         var hazards = WeightHazards.Find(fused, layers, options, modelPath).ToList();
         warnings.AddRange(hazards);
-        if (hazards.Count > 0 && Fp32LayerChoice.Parse(options.Fp32Layers).IsAuto)
+        if (hazards.Count > 0 && choice.IsAuto)
         {
             // No choice of fp32 layers rescues channels rounded to zero; per-channel scales do.
             options = options with { PerChannel = true };
@@ -72,15 +74,14 @@ public static class Planner
             new PlanModel(Path.GetFileName(modelPath), PlanFile.Sha256(modelPath), fused.Name, fused.Nodes.Length),
             options,
             new PlanCalibration(calibration is null ? "synthetic" : Path.GetFileName(calibration.SpecPath), count, calibration is null),
-            new PlanSummary(0, 0, 0, 0, 0, 0), layers, tensors, [.. warnings.Select(w => w.CodeText + ": " + w.Message)]);
+            new PlanSummary(0, 0, 0, 0, 0, 0), layers, tensors, []);
 
-        var choice = Fp32LayerChoice.Parse(options.Fp32Layers);
         bool chooses = !choice.IsNone || options.AccuracyTarget is not null;
         var analysisTime = TimeSpan.Zero;
         if (analyze || (chooses && options.Baseline == "quantunev2"))
         {
             clock.Restart();
-            var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress), options.Score);
+            var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, workers, progress), options.Score);
             analysisTime = clock.Elapsed;
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
             if (options.Baseline == "quantunev2") layers = [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })];
@@ -88,7 +89,7 @@ public static class Planner
         if (options.Baseline == "one-at-a-time" && chooses)
         {
             clock.Restart();
-            layers = OneAtATime.Rank(layers, OneAtATime.OutputSqnrDb(fused, plan, count, fill, threads ?? Environment.ProcessorCount, progress));
+            layers = OneAtATime.Rank(layers, OneAtATime.OutputSqnrDb(fused, plan, count, fill, workers, progress));
             analysisTime += clock.Elapsed;
         }
         else if (options.Baseline is "random" or "position") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
@@ -101,8 +102,7 @@ public static class Planner
             var unitLayers = units.Select(u => u.Unit).ToList();
             if (options.AccuracyTarget is { } target)
             {
-                validation!.CheckModelInput(fused.Inputs[0].Name, fused.Inputs[0].Type.Shape ?? Shape.Scalar);
-                search = AccuracySearch.Run(fused, plan with { Layers = layers }, [.. units.Select(u => u.Members)], validation, target, threads ?? Environment.ProcessorCount, progress);
+                search = AccuracySearch.Run(fused, plan with { Layers = layers }, [.. units.Select(u => u.Members)], validation!, target, workers, progress);
                 if (!search.Reached)
                     warnings.Add(new QuantuneWarning(DiagnosticCode.AccuracyTargetUnreached,
                         $"top-1 {target:0.####} is not reached on {search.Data} even with all {units.Count} ranked {(options.BlockMode ? "blocks" : "layers")} fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));

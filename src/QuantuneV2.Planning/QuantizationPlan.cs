@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace QuantuneV2.Planning;
 
 /// <summary>
@@ -30,7 +32,12 @@ public sealed record PlanCalibration(string Data, int Samples, bool Synthetic);
 /// Totals: layers with an int8 form, how many run int8 and fp32, their multiply-accumulates, and the
 /// QuantizeLinear/DequantizeLinear nodes the mixed graph needs (each one is an int8↔fp32 boundary).
 /// </summary>
-public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries);
+public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries)
+{
+    /// <summary>Int8Macs / Macs (0 without MACs); derived, so not written to the file.</summary>
+    [JsonIgnore]
+    public double Int8MacFraction => Macs == 0 ? 0 : (double)Int8Macs / Macs;
+}
 
 /// <summary>One layer that has an int8 form (a fused node of the fp32 graph), in graph order.</summary>
 /// <param name="Precision">"int8" or "fp32".</param>

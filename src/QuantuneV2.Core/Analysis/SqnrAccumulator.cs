@@ -21,6 +21,9 @@ public readonly record struct SqnrAccumulator(double Signal, double Noise)
 
     public static SqnrAccumulator operator +(SqnrAccumulator a, SqnrAccumulator b) => new(a.Signal + b.Signal, a.Noise + b.Noise);
 
+    /// <summary>The sum in enumeration order (so a fixed order gives the same bits whatever produced the parts).</summary>
+    public static SqnrAccumulator Sum(IEnumerable<SqnrAccumulator> parts) => parts.Aggregate(new SqnrAccumulator(), (a, b) => a + b);
+
     /// <summary>10·log10(signal / noise): +∞ without noise, −∞ for a zero signal with noise, NaN when both are zero.</summary>
     public double Decibels => Noise == 0 ? (Signal == 0 ? double.NaN : double.PositiveInfinity) : 10 * Math.Log10(Signal / Noise);
 }

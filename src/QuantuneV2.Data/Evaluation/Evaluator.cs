@@ -23,7 +23,7 @@ public static class Evaluator
         var r = Run(reference, data, limit, threads, progress, "evaluating fp32", (i, y) => expected[i] = y.ToArray());
         var noise = new SqnrAccumulator[r.Count];
         var c = Run(candidate, data, limit, threads, progress, "evaluating quantized", (i, y) => noise[i] = SqnrAccumulator.Of(expected[i], y));
-        var total = noise.Aggregate(new SqnrAccumulator(), (a, b) => a + b);
+        var total = SqnrAccumulator.Sum(noise);
         int agree = Enumerable.Range(0, r.Count).Count(i => r.Predictions[i] == c.Predictions[i]);
         return new ComparisonResult(r, c, r.Count == 0 ? 0 : (double)agree / r.Count, total.Decibels);
     }

@@ -23,7 +23,7 @@ public static class PlanReport
             .Append(Esc($"Quantization plan: {plan.Model.File}")).Append("</title><style>").Append(Css).Append("</style></head><body>");
         html.Append("<h1>").Append(Esc(plan.Model.File)).Append("</h1>");
         html.Append(inv, $"<p class=\"sum\"><b>{s.Int8Layers}</b> of {s.Layers} layers int8, <b>{s.Fp32Layers}</b> fp32 · ");
-        html.Append(inv, $"{(s.Macs == 0 ? 0 : 100.0 * s.Int8Macs / s.Macs):F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries</p>");
+        html.Append(inv, $"{100 * s.Int8MacFraction:F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries</p>");
         var o = plan.Options;
         html.Append(inv, $"<p class=\"opt\">calibration {Esc(o.Method)} on {plan.Calibration.Samples} samples of {Esc(plan.Calibration.Data)} · weights {(o.PerChannel ? "per channel" : "per tensor")}{(o.ReduceRange ? " (7-bit)" : "")} · activations {Esc(o.Activations)} · fp32 layers {Esc(o.Fp32Layers)} by {Esc(o.Baseline)} · model sha256 {plan.Model.Sha256[..12]}…</p>");
         foreach (var w in plan.Warnings) html.Append("<p class=\"warn\">").Append(Esc(w)).Append("</p>");

@@ -26,7 +26,7 @@ public static class OneAtATime
             var noise = new SqnrAccumulator[count];
             new ParallelRunner(graph, threads).Run(count, (i, input) => fill(i, input.Floats), (i, outputs) => noise[i] = SqnrAccumulator.Of(reference[i], outputs[0].Floats),
                 progress, $"one-at-a-time: layer {k + 1}/{plan.Layers.Count}");
-            result[k] = noise.Aggregate(new SqnrAccumulator(), (a, b) => a + b).Decibels;
+            result[k] = SqnrAccumulator.Sum(noise).Decibels;
         }
         return result;
     }

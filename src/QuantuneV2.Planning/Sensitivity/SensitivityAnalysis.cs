@@ -25,10 +25,10 @@ public static class SensitivityAnalysis
         var traces = TraceComparison.Run(fused, int8, int8Values, values, count, fill, threads, progress);
         return nodes.Select((n, k) =>
         {
-            var input = inputs[k].Aggregate(new SqnrAccumulator(), (a, v) => a + traces[v].Energy);
+            var input = SqnrAccumulator.Sum(inputs[k].Select(v => traces[v].Energy));
             var output = traces[n.Outputs[0]];
             return new LayerMetrics(n.DisplayName, n.OpType, plan.Layers[k].Macs, WeightSqnrDb(fused, n, plan.Options), input.Decibels, output.SqnrDb,
-                output.Mse, output.Energy.Signal == 0 ? 0 : output.Energy.Noise / output.Energy.Signal);
+                output.Mse, output.NormalizedMse);
         }).ToList();
     }
 

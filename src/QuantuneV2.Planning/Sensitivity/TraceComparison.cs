@@ -11,6 +11,9 @@ public readonly record struct ValueNoise(SqnrAccumulator Energy, long Elements)
 {
     public double SqnrDb => Energy.Decibels;
     public double Mse => Elements == 0 ? 0 : Energy.Noise / Elements;
+
+    /// <summary>Σ (y − ŷ)² / Σ y² (0 for a zero signal).</summary>
+    public double NormalizedMse => Energy.Signal == 0 ? 0 : Energy.Noise / Energy.Signal;
 }
 
 /// <summary>
@@ -61,9 +64,7 @@ public static class TraceComparison
         return values.ToDictionary(v => v, v =>
         {
             int k = slot[v];
-            var total = new SqnrAccumulator();
-            for (int i = 0; i < count; i++) total += perSample[i, k];
-            return new ValueNoise(total, lengths[k] * count);
+            return new ValueNoise(SqnrAccumulator.Sum(Enumerable.Range(0, count).Select(i => perSample[i, k])), lengths[k] * count);
         }, StringComparer.Ordinal);
     }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Sensitivity;
 
@@ -16,8 +14,6 @@ internal static class AnalyzeCommand
             new OptionSpec("one-at-a-time", null, "also run the one-layer-at-a-time baseline (n + 1 inference sets) and compare rankings: Spearman correlation, and the score weights that agree with it best"),
             .. PlanArguments.Options,
         ], 1, Run);
-
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static int Run(ParsedArgs args)
     {
@@ -51,7 +47,7 @@ internal static class AnalyzeCommand
                         ["weight_sqnr"] = g.Weights.WeightSqnr, ["output_sqnr"] = g.Weights.OutputSqnr, ["sqnr_delta"] = g.Weights.SqnrDelta, ["mse"] = g.Weights.Mse, ["spearman"] = g.Spearman,
                     }).ToArray(),
                 };
-            Console.WriteLine(JsonSerializer.Serialize(json, Json));
+            JsonOutput.Print(json);
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuantuneV2.Data;
 using QuantuneV2.Data.Evaluation;
 using QuantuneV2.Onnx;
@@ -18,8 +16,6 @@ internal static class EvalCommand
          new OptionSpec("plan", "PLAN.json", "evaluate the model quantized as this plan says (from quantune quantize)"),
          new OptionSpec("limit", "N", "evaluate only the first N samples"),
          new OptionSpec("threads", "N", "worker threads (default: all cores)"), new OptionSpec("json", null, "print exactly one JSON object on stdout")], 1, Run);
-
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static int Run(ParsedArgs args)
     {
@@ -65,7 +61,7 @@ internal static class EvalCommand
                 json["fp32_top5"] = comparison.Reference.Top5;
                 json["fp32_samples_per_second"] = Math.Round(comparison.Reference.SamplesPerSecond, 1);
             }
-            Console.WriteLine(JsonSerializer.Serialize(json, Json));
+            JsonOutput.Print(json);
             return 0;
         }
         if (comparison is not null)

@@ -1,7 +1,7 @@
 using QuantuneV2.Data;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Report;
-using QuantuneV2.Planning.Sensitivity;
+using QuantuneV2.Core.Calibration;
 
 namespace QuantuneV2.Tool.Commands;
 
@@ -27,7 +27,7 @@ internal static class PlanArguments
     public static PlanOptions Read(ParsedArgs args) => new PlanOptions
     {
         Method = args.Value("method") ?? "minmax",
-        Percentile = args.Has("percentile") ? args.Double("percentile") : new PlanOptions().Percentile,
+        Percentile = args.Has("percentile") ? args.Double("percentile") : PercentileObserver.DefaultPercentile,
         PerChannel = !args.Has("per-tensor"),
         Activations = args.Value("activations") ?? "uint8",
         ReduceRange = args.Has("reduce-range"),
@@ -61,6 +61,4 @@ internal static class PlanArguments
     {
         if (args.Value("report") is { } path) PlanReport.Save(plan, path);
     }
-
-    public static string Fp32LayersHelp => Fp32LayerChoice.Help;
 }

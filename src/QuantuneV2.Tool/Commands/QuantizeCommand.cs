@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
+using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Tool.Commands;
 
@@ -16,7 +16,7 @@ internal static class QuantizeCommand
         [
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
-            new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {PlanArguments.Fp32LayersHelp} (default none)"),
+            new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
             new OptionSpec("val", "SPEC", "labelled validation data set for --accuracy-target"),
             new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
@@ -49,7 +49,7 @@ internal static class QuantizeCommand
                 ["layers"] = s.Layers,
                 ["int8_layers"] = s.Int8Layers,
                 ["fp32_layers"] = plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Name).ToArray(),
-                ["int8_mac_fraction"] = s.Macs == 0 ? 0 : Math.Round((double)s.Int8Macs / s.Macs, 6),
+                ["int8_mac_fraction"] = Math.Round(s.Int8MacFraction, 6),
                 ["boundaries"] = s.Boundaries,
                 ["calibration_samples"] = plan.Calibration.Samples,
                 ["calibration_seconds"] = Math.Round(result.CalibrationTime.TotalSeconds, 3),
@@ -67,12 +67,12 @@ internal static class QuantizeCommand
                     ["target"] = search.Target, ["reached"] = search.Reached, ["fp32_layers"] = search.Fp32Layers,
                     ["steps"] = search.Steps.Select(t => new Dictionary<string, object> { ["fp32_layers"] = t.Fp32Layers, ["top1"] = t.Top1 }).ToArray(),
                 };
-            Console.WriteLine(JsonSerializer.Serialize(json));
+            JsonOutput.Print(json);
         }
         else
         {
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({(s.Macs == 0 ? 0 : (double)s.Int8Macs / s.Macs):P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries"));
+            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({s.Int8MacFraction:P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries"));
             if (plan.Search is { } search)
                 Console.WriteLine(string.Create(inv, $"accuracy target {search.Target:0.####} on {search.Data}: {(search.Reached ? "reached" : "NOT reached")} with {search.Fp32Layers} fp32 layers ({string.Join(", ", search.Steps.Select(t => $"k={t.Fp32Layers}: {t.Top1:0.####}"))})"));
             Console.WriteLine(string.Create(inv, $"calibrated {plan.Tensors.Count} tensors on {plan.Calibration.Samples} samples ({plan.Options.Method}) in {result.CalibrationTime.TotalSeconds:F1} s ({perSample * 1000:F1} ms/sample)"));
