@@ -8,6 +8,7 @@ using QuantuneV2.Core.Passes;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Data;
 using QuantuneV2.Onnx;
+using QuantuneV2.Planning;
 using Attribute = QuantuneV2.Core.IR.Attribute;
 
 namespace QuantuneV2.Tests.Quantization;
@@ -183,15 +184,9 @@ public class QdqExportTests(ITestOutputHelper output)
     {
         bool imageNet = model.Contains("imagenet");
         var (calibSpec, testSpec) = imageNet ? ("imagenet-samples-calib.json", "imagenet-samples-eval.json") : ("fashion-mnist-calib.json", "fashion-mnist-test.json");
-        var fp32 = OnnxModel.Load(SharedData.Require(model));
         var clock = Stopwatch.StartNew();
-        var log = new PassLog();
-        var fused = PassPipeline.Run(fp32, log);
-        var options = new QuantizationOptions { PerChannel = perChannel, Activations = activations };
-        var calib = Dataset.Load(RepoPaths.SampleSpec(calibSpec));
-        var ranges = Calibrator.Run(fused, [.. Quantizer.ValuesToCalibrate(fused, options)], calib.Count, calib.LoadInput,
-            () => RangeObservers.Create(CalibrationMethod.MinMax), Environment.ProcessorCount);
-        var full = Quantizer.Quantize(fused, ranges.ToDictionary(kv => kv.Key, kv => (kv.Value.Min, kv.Value.Max)), options, log);
+        var options = new PlanOptions { PerChannel = perChannel, Activations = activations == QuantType.Int8 ? "int8" : "uint8" };
+        var full = Planner.Run(SharedData.Require(model), Dataset.Load(RepoPaths.SampleSpec(calibSpec)), options).Quantized;
         // Compare at the last DequantizeLinear (ImageNet SqueezeNet ends in Softmax: its logits), in that value's LSBs.
         var int8 = EndAtLastDequantize(full);
         float lsb = OutputScale(int8);

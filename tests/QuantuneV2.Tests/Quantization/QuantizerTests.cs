@@ -1,11 +1,11 @@
 using QuantuneV2.Core.Analysis;
-using QuantuneV2.Core.Calibration;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Passes;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Data;
 using QuantuneV2.Onnx;
+using QuantuneV2.Planning;
 using Attribute = QuantuneV2.Core.IR.Attribute;
 
 namespace QuantuneV2.Tests.Quantization;
@@ -21,13 +21,9 @@ public class QuantizerTests(ITestOutputHelper output)
     [MemberData(nameof(Models))]
     public void AllInt8StaysWithinOnePointFiveOfFp32(string model)
     {
+        // The pipeline the CLI runs: fuse, MinMax calibration on the calibration set, lower (per-channel, uint8).
         var fp32 = OnnxModel.Load(SharedData.Require(model));
-        var log = new PassLog();
-        var fused = PassPipeline.Run(fp32, log);
-        var options = new QuantizationOptions();
-        var calib = Dataset.Load(RepoPaths.SampleSpec("fashion-mnist-calib.json"));
-        var ranges = Calibrator.Run(fused, [.. Quantizer.ValuesToCalibrate(fused, options)], calib.Count, calib.LoadInput, () => RangeObservers.Create(CalibrationMethod.MinMax), Environment.ProcessorCount);
-        var int8 = Quantizer.Quantize(fused, ranges.ToDictionary(kv => kv.Key, kv => (kv.Value.Min, kv.Value.Max)), options, log);
+        var int8 = Planner.Run(SharedData.Require(model), Dataset.Load(RepoPaths.SampleSpec("fashion-mnist-calib.json")), new PlanOptions()).Quantized;
 
         var ops = int8.Nodes.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine(string.Join(", ", ops.Select(kv => $"{kv.Key} {kv.Value}")));
