@@ -2,7 +2,7 @@ namespace QuantuneV2.Core.Calibration;
 
 /// <summary>
 /// KL-divergence calibration, as TensorRT does it for int8 (Migacz, "8-bit Inference with TensorRT",
-/// GTC 2017). Histogram H of |x| in <see cref="HistogramObserver.Bins"/> (default 2048) equal bins over
+/// GTC 2017). Histogram H of the non-zero |x| in <see cref="HistogramObserver.Bins"/> (default 2048) equal bins over
 /// [0, a], a = max|x|. For every candidate i = L … Bins (L = <see cref="Levels"/>, default 128):
 /// <list type="number">
 /// <item>reference P = H[0..i), with the outliers Σ H[i..] added to P[i−1];</item>
@@ -32,7 +32,10 @@ public sealed class EntropyObserver : HistogramObserver
 
     public int Levels { get; }
 
-    protected override bool OfMagnitudes => true;
+    // Exact zeros (most of a ReLU output) are left out: they quantize without error, and as one spike
+    // in bin 0 they make every candidate that merges bins pay for smearing it, which drove the
+    // threshold to its smallest candidate (max/16) on post-ReLU tensors (docs/calibration.md).
+    protected override HistogramValues Counted => HistogramValues.NonZeroMagnitudes;
 
     protected override RangeObserver CreateEmpty() => new EntropyObserver(Bins, Levels);
 

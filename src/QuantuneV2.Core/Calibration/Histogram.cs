@@ -31,14 +31,16 @@ public sealed class Histogram
     /// <summary>Lower edge of bin <paramref name="k"/>; <c>Edge(Bins)</c> is exactly Hi.</summary>
     public float Edge(int k) => k == Bins ? Hi : (float)(Lo + ((double)Hi - Lo) * k / Bins);
 
-    /// <summary>Counts the values, or their magnitudes |x| when <paramref name="magnitudes"/> is set.</summary>
-    public void Add(ReadOnlySpan<float> values, bool magnitudes)
+    /// <summary>Counts the values, or what <paramref name="counted"/> says to take of them.</summary>
+    public void Add(ReadOnlySpan<float> values, HistogramValues counted)
     {
         int last = _counts.Length - 1;
         long added = 0;
+        bool magnitudes = counted != HistogramValues.Values;
+        bool skipZeros = counted == HistogramValues.NonZeroMagnitudes;
         foreach (float v in values)
         {
-            if (!float.IsFinite(v)) continue;
+            if (!float.IsFinite(v) || (skipZeros && v == 0f)) continue;
             float x = magnitudes ? MathF.Abs(v) : v;
             int bin = (int)((x - Lo) * _scale);
             _counts[Math.Clamp(bin, 0, last)]++;
@@ -54,4 +56,15 @@ public sealed class Histogram
         for (int k = 0; k < _counts.Length; k++) _counts[k] += other._counts[k];
         Total += other.Total;
     }
+}
+
+/// <summary>What a <see cref="Histogram"/> counts of each value.</summary>
+public enum HistogramValues
+{
+    /// <summary>x itself, over [min, max].</summary>
+    Values,
+    /// <summary>|x|, over [0, max|x|].</summary>
+    Magnitudes,
+    /// <summary>|x| of the values that are not exactly 0 (an exact zero is exact in int8 too).</summary>
+    NonZeroMagnitudes,
 }

@@ -24,16 +24,16 @@ public abstract class HistogramObserver : RangeObserver
     /// <summary>The second pass's histogram; null during the first pass.</summary>
     public Histogram? Histogram => _histogram;
 
-    /// <summary>True: the histogram counts |x| over [0, max|x|]; false: x over [min, max].</summary>
-    protected abstract bool OfMagnitudes { get; }
+    /// <summary>What the histogram counts: x over [min, max], or |x| over [0, max|x|].</summary>
+    protected abstract HistogramValues Counted { get; }
 
     protected sealed override void OnNextPass()
     {
         var (min, max) = Extremes;
-        _histogram = OfMagnitudes ? new Histogram(Bins, 0f, MathF.Max(-min, max)) : new Histogram(Bins, min, max);
+        _histogram = Counted != HistogramValues.Values ? new Histogram(Bins, 0f, MathF.Max(-min, max)) : new Histogram(Bins, min, max);
     }
 
-    protected sealed override void ObserveAgain(ReadOnlySpan<float> values) => _histogram!.Add(values, OfMagnitudes);
+    protected sealed override void ObserveAgain(ReadOnlySpan<float> values) => _histogram!.Add(values, Counted);
 
     protected sealed override void MergeCore(RangeObserver other)
     {

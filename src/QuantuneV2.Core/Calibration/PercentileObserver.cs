@@ -22,7 +22,7 @@ public sealed class PercentileObserver : HistogramObserver
 
     public double Percentile { get; }
 
-    protected override bool OfMagnitudes => false;
+    protected override HistogramValues Counted => HistogramValues.Values;
 
     protected override RangeObserver CreateEmpty() => new PercentileObserver(Percentile, Bins);
 

@@ -15,6 +15,23 @@ public class EntropyObserverTests
     }
 
     [Fact]
+    public void PostReluDataIsNotClippedByItsZeroSpike()
+    {
+        // A ReLU output: 80 % exact zeros, the rest |N(0, 1)|. Counted in bin 0, the zeros pulled the
+        // threshold down to its smallest candidate, max/16 (< 0.3 here); left out, the clip lands where
+        // the half-normal tail thins out, as for the Gaussian above.
+        var samples = Enumerable.Range(0, 20).Select(s => ObserverRun.Gaussian(10_000, s)
+            .Select((v, i) => i % 5 == 0 ? MathF.Abs(v) : 0f).ToArray()).ToArray();
+        var (min, max) = ObserverRun.Range(new EntropyObserver(), samples);
+        Assert.Equal(0f, min);
+        Assert.InRange(max, 2.5f, samples.Max(s => s.Max()));
+    }
+
+    [Fact]
+    public void AllZeroDataGivesTheZeroRange() =>
+        Assert.Equal((0f, 0f), ObserverRun.Range(new EntropyObserver(), new float[100], new float[7]));
+
+    [Fact]
     public void UniformDataKeepsItsWholeRange()
     {
         // A uniform histogram over 2048 bins merges exactly into 128 levels of 16: KL = 0 only at i = 2048.
