@@ -15,6 +15,7 @@ public sealed record PlanOptions
     public static readonly IReadOnlyList<string> Methods = ["minmax", "percentile", "entropy", "moving-average"];
     public static readonly IReadOnlyList<string> ActivationTypes = ["uint8", "int8"];
     public static readonly IReadOnlyList<string> Baselines = ["quantunev2", "one-at-a-time", "random", "position"];
+    public static readonly IReadOnlyList<string> Selections = ["boundary-aware", "score"];
 
     /// <summary>Calibration method: minmax (default), percentile, entropy or moving-average.</summary>
     public string Method { get; init; } = "minmax";
@@ -36,6 +37,13 @@ public sealed record PlanOptions
 
     /// <summary>Which ranking picks them: quantunev2 (the local-metric sensitivity score, default), or the baselines one-at-a-time (n + 1 inference sets), random (seeded) and position (first and last layers first).</summary>
     public string Baseline { get; init; } = "quantunev2";
+
+    /// <summary>
+    /// How QuantuneV2 orders the layers to keep fp32: boundary-aware (default: greedily, by the output noise the
+    /// <see cref="NoiseModel"/> predicts, which counts the rounding an fp32 island's boundaries keep) or score
+    /// (the paper's rule: by the linear sensitivity score alone).
+    /// </summary>
+    public string Selection { get; init; } = "boundary-aware";
 
     /// <summary>Top-1 (0..1) the mixed model must reach on the validation set; the planner then searches the number of fp32 layers (overrides <see cref="Fp32Layers"/>).</summary>
     public double? AccuracyTarget { get; init; }
@@ -61,8 +69,9 @@ public sealed record PlanOptions
         Choose("method", Method, Methods);
         Choose("activations", Activations, ActivationTypes);
         Choose("baseline", Baseline, Baselines);
+        Choose("selection", Selection, Selections);
         if (Fp32LayerChoice.Parse(Fp32Layers).IsAuto && Baseline != "quantunev2")
-            throw new QuantuneException(DiagnosticCode.UsageError, $"fp32-layers auto picks the knee of the QuantuneV2 scores; the {Baseline} baseline has none (give a count)");
+            throw new QuantuneException(DiagnosticCode.UsageError, $"fp32-layers auto picks the knee of the predicted noise of the QuantuneV2 analysis; the {Baseline} baseline has none (give a count)");
         if (AccuracyTarget is { } t && !(t > 0 && t <= 1))
             throw new QuantuneException(DiagnosticCode.UsageError, $"accuracy target must be a top-1 fraction in (0, 1], got {t}");
         if (!(Percentile > 50 && Percentile <= 100))

@@ -78,13 +78,18 @@ public static class Planner
 
         bool chooses = !choice.IsNone || options.AccuracyTarget is not null;
         var analysisTime = TimeSpan.Zero;
+        NoiseModel? noise = null;
         if (analyze || (chooses && options.Baseline == "quantunev2"))
         {
             clock.Restart();
-            var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, workers, progress), options.Score);
+            var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, workers, progress, out var traces), options.Score);
+            var rounding = RoundingNoise.Measure(fused, tensors, activations, count, fill, workers, progress);
             analysisTime = clock.Elapsed;
+            tensors = [.. tensors.Select(t => t with { RoundingSqnrDb = rounding[t.Name].Decibels })];
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
-            if (options.Baseline == "quantunev2") layers = [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })];
+            noise = new NoiseModel(fused, layers, traces, rounding);
+            if (options.Baseline == "quantunev2")
+                layers = options.Selection == "score" ? [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })] : BoundaryAwareRanks(noise, layers, ranked);
         }
         if (options.Baseline == "one-at-a-time" && chooses)
         {
@@ -94,11 +99,12 @@ public static class Planner
         }
         else if (options.Baseline is "random" or "position") layers = BaselineRanking.Apply(layers, options.Baseline, options.Seed);
         PlanSearch? search = null;
+        // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank,
+        // one layer at a time or (block mode) one block at a time.
+        var units = layers.All(l => l.Rank is not null) ? Units(fused, [.. layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank)], options.BlockMode) : [];
+        var predictedNsr = noise is null ? null : PredictedNsrByUnits(noise, layers, units);
         if (chooses)
         {
-            // The options' exclusions are already fp32: the choice picks among the int8 layers, by rank,
-            // one layer at a time or (block mode) one block at a time.
-            var units = Units(fused, [.. layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank)], options.BlockMode);
             var unitLayers = units.Select(u => u.Unit).ToList();
             if (options.AccuracyTarget is { } target)
             {
@@ -107,7 +113,7 @@ public static class Planner
                     warnings.Add(new QuantuneWarning(DiagnosticCode.AccuracyTargetUnreached,
                         $"top-1 {target:0.####} is not reached on {search.Data} even with all {units.Count} ranked {(options.BlockMode ? "blocks" : "layers")} fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));
             }
-            var chosenUnits = search is null ? choice.Select(unitLayers, layers.Sum(l => l.Macs)) : unitLayers.Take(search.Fp32Layers).ToList();
+            var chosenUnits = search is null ? choice.Select(unitLayers, layers.Sum(l => l.Macs), predictedNsr) : unitLayers.Take(search.Fp32Layers).ToList();
             var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var unit in chosenUnits)
                 foreach (var member in units.First(u => u.Unit == unit).Members)
@@ -120,7 +126,10 @@ public static class Planner
             Layers = layers,
             Search = search,
             Warnings = [.. warnings.Select(w => w.CodeText + ": " + w.Message)],
-            Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0),
+            Tensors = tensors,
+            PredictedSqnrDb = predictedNsr?.Select(NoiseModel.SqnrDb).ToList(),
+            Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0,
+                noise is null ? null : NoiseModel.SqnrDb(noise.PredictedNsr([.. layers.Select(l => l.Precision == PlanLayer.Fp32)]))),
         };
         var quantized = PlanApplication.Lower(fused, plan, log);
         plan = plan with { Summary = plan.Summary with { Boundaries = PlanApplication.Boundaries(quantized) } };
@@ -140,6 +149,35 @@ public static class Planner
             .OrderBy(b => b.Best.Rank).ToList();
         return [.. blocks.Select((b, i) => (new PlanLayer(b.Members.Count == 1 ? b.Members[0] : $"{b.Members[0]} … {b.Members[^1]}", "block",
             b.Members.Sum(m => rankOf[m].Macs), PlanLayer.Int8, "", i + 1, b.Best.Sensitivity), b.Members))];
+    }
+
+    /// <summary>
+    /// Ranks for the boundary-aware selection: the layers already fp32 (exclusions) first, by score, then the
+    /// int8 layers in the noise model's greedy order (ties by score rank).
+    /// </summary>
+    private static List<PlanLayer> BoundaryAwareRanks(NoiseModel noise, List<PlanLayer> layers, IReadOnlyList<RankedLayer> ranked)
+    {
+        var byScore = Enumerable.Range(0, layers.Count).OrderBy(i => ranked[i].Rank).ToList();
+        var fixedFp32 = byScore.Where(i => layers[i].Precision == PlanLayer.Fp32).ToList();
+        var greedy = noise.GreedyOrder([.. byScore.Where(i => layers[i].Precision == PlanLayer.Int8)], [.. layers.Select(l => l.Precision == PlanLayer.Fp32)]);
+        var rank = new int[layers.Count];
+        foreach (var (i, r) in fixedFp32.Concat(greedy.Select(g => g.Layer)).Select((i, r) => (i, r)))
+            rank[i] = r + 1;
+        return [.. layers.Select((l, i) => l with { Rank = rank[i] })];
+    }
+
+    /// <summary>The predicted output NSR with the first k units fp32 (besides the exclusions), k = 0 … units.</summary>
+    private static List<double> PredictedNsrByUnits(NoiseModel noise, List<PlanLayer> layers, List<(PlanLayer Unit, IReadOnlyList<string> Members)> units)
+    {
+        var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var fp32 = layers.Select(l => l.Precision == PlanLayer.Fp32).ToArray();
+        var curve = new List<double> { noise.PredictedNsr(fp32) };
+        foreach (var (_, members) in units)
+        {
+            foreach (var m in members) fp32[index[m]] = true;
+            curve.Add(noise.PredictedNsr(fp32));
+        }
+        return curve;
     }
 
     private static PlanLayerSensitivity Sensitivity(RankedLayer r) => new(r.Metrics.WeightSqnrDb, r.Metrics.InputSqnrDb, r.Metrics.OutputSqnrDb,

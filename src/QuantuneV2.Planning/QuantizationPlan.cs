@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Planning;
 
@@ -8,6 +9,8 @@ namespace QuantuneV2.Planning;
 /// Written as JSON by <see cref="PlanFile"/> (docs/plan.md): human-readable, versioned, and byte-identical
 /// for the same inputs (no timestamps, no absolute paths, graph order everywhere).
 /// </summary>
+/// <param name="PredictedSqnrDb">With a sensitivity analysis: the output SQNR the noise model predicts with
+/// the first k ranked layers (blocks in block mode) fp32, for k = 0 … n (<see cref="NoiseModel"/>).</param>
 public sealed record QuantizationPlan(
     string Schema,
     PlanModel Model,
@@ -17,7 +20,8 @@ public sealed record QuantizationPlan(
     IReadOnlyList<PlanLayer> Layers,
     IReadOnlyList<PlanTensor> Tensors,
     IReadOnlyList<string> Warnings,
-    PlanSearch? Search = null)
+    PlanSearch? Search = null,
+    IReadOnlyList<double>? PredictedSqnrDb = null)
 {
     public const string CurrentSchema = "quantune-plan/1";
 }
@@ -32,7 +36,8 @@ public sealed record PlanCalibration(string Data, int Samples, bool Synthetic);
 /// Totals: layers with an int8 form, how many run int8 and fp32, their multiply-accumulates, and the
 /// QuantizeLinear/DequantizeLinear nodes the mixed graph needs (each one is an int8↔fp32 boundary).
 /// </summary>
-public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries)
+/// <param name="PredictedSqnrDb">The output SQNR the noise model predicts for this plan; null without a sensitivity analysis.</param>
+public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries, double? PredictedSqnrDb = null)
 {
     /// <summary>Int8Macs / Macs (0 without MACs); derived, so not written to the file.</summary>
     [JsonIgnore]
@@ -51,10 +56,14 @@ public sealed record PlanLayer(string Name, string Op, long Macs, string Precisi
 }
 
 /// <summary>A calibrated activation: its clipping range and the resulting scale/zero point (per tensor).</summary>
-public sealed record PlanTensor(string Name, float Min, float Max, float Scale, int ZeroPoint);
+/// <param name="RoundingSqnrDb">With a sensitivity analysis: the SQNR of storing it in 8 bits on the calibration data (<see cref="RoundingNoise"/>).</param>
+public sealed record PlanTensor(string Name, float Min, float Max, float Scale, int ZeroPoint, double? RoundingSqnrDb = null);
 
 /// <summary>A layer's local metrics (docs/method.md; SQNRs in dB, "Infinity" when noiseless) and its sensitivity score.</summary>
-public sealed record PlanLayerSensitivity(double WeightSqnrDb, double InputSqnrDb, double OutputSqnrDb, double SqnrDeltaDb, double Mse, double NormalizedMse, double Score);
+public sealed record PlanLayerSensitivity(double WeightSqnrDb, double InputSqnrDb, double OutputSqnrDb, double SqnrDeltaDb, double Mse, double NormalizedMse, double Score)
+{
+    public LayerMetrics Metrics(PlanLayer layer) => new(layer.Name, layer.Op, layer.Macs, WeightSqnrDb, InputSqnrDb, OutputSqnrDb, Mse, NormalizedMse);
+}
 
 /// <summary>
 /// The accuracy-target search (`--accuracy-target T --val SPEC`): the validation set, the target top-1,

@@ -18,6 +18,9 @@ public static class Quantizer
 {
     private static readonly HashSet<string> LayoutOps = ["Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Identity"];
 
+    /// <summary>Whether <paramref name="node"/> only moves elements (Flatten, Reshape, …): fed an int8-only value, it runs on the int8 data as is.</summary>
+    public static bool IsLayout(Node node) => node.Domain.Length == 0 && LayoutOps.Contains(node.OpType);
+
     /// <summary>Whether <paramref name="node"/> has an int8 form (with constant weights where it needs them).</summary>
     public static bool IsQuantizable(Graph graph, Node node)
     {
@@ -69,7 +72,7 @@ public static class Quantizer
         foreach (var node in graph.Nodes)
         {
             if (IsInt8(graph, node, options)) state.EmitInt8(node);
-            else if (LayoutOps.Contains(node.OpType) && node.Domain.Length == 0 && state.HasInt8(node.Inputs[0]) && !state.HasFp32(node.Inputs[0])) state.EmitLayout(node);
+            else if (IsLayout(node) && state.HasInt8(node.Inputs[0]) && !state.HasFp32(node.Inputs[0])) state.EmitLayout(node);
             else state.EmitFp32(node);
         }
         foreach (var o in graph.Outputs) state.RequireFp32(o.Name);

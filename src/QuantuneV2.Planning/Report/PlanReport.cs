@@ -23,9 +23,11 @@ public static class PlanReport
             .Append(Esc($"Quantization plan: {plan.Model.File}")).Append("</title><style>").Append(Css).Append("</style></head><body>");
         html.Append("<h1>").Append(Esc(plan.Model.File)).Append("</h1>");
         html.Append(inv, $"<p class=\"sum\"><b>{s.Int8Layers}</b> of {s.Layers} layers int8, <b>{s.Fp32Layers}</b> fp32 · ");
-        html.Append(inv, $"{100 * s.Int8MacFraction:F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries</p>");
+        html.Append(inv, $"{100 * s.Int8MacFraction:F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries");
+        if (s.PredictedSqnrDb is { } predicted) html.Append(inv, $" · predicted output SQNR {predicted:F1} dB");
+        html.Append("</p>");
         var o = plan.Options;
-        html.Append(inv, $"<p class=\"opt\">calibration {Esc(o.Method)} on {plan.Calibration.Samples} samples of {Esc(plan.Calibration.Data)} · weights {(o.PerChannel ? "per channel" : "per tensor")}{(o.ReduceRange ? " (7-bit)" : "")} · activations {Esc(o.Activations)} · fp32 layers {Esc(o.Fp32Layers)} by {Esc(o.Baseline)} · model sha256 {plan.Model.Sha256[..12]}…</p>");
+        html.Append(inv, $"<p class=\"opt\">calibration {Esc(o.Method)} on {plan.Calibration.Samples} samples of {Esc(plan.Calibration.Data)} · weights {(o.PerChannel ? "per channel" : "per tensor")}{(o.ReduceRange ? " (7-bit)" : "")} · activations {Esc(o.Activations)} · fp32 layers {Esc(o.Fp32Layers)} by {Esc(o.Baseline)}{(o.Baseline == "quantunev2" ? $" ({Esc(o.Selection)})" : "")} · model sha256 {plan.Model.Sha256[..12]}…</p>");
         foreach (var w in plan.Warnings) html.Append("<p class=\"warn\">").Append(Esc(w)).Append("</p>");
 
         if (layers.All(l => l.Sensitivity is not null))
@@ -41,6 +43,16 @@ public static class PlanReport
             ];
             foreach (var (title, unit, value) in charts)
                 html.Append("<div class=\"chart\">").Append(SvgBarChart.Render(title, unit, labels, [.. layers.Select(l => value(l.Sensitivity!))], fp32)).Append("</div>");
+        }
+
+        if (plan.PredictedSqnrDb is { Count: > 1 } curve)
+        {
+            // Each chosen layer (or block) carries its own "… rank R …" reason.
+            int chosen = layers.Where(l => l.Precision == PlanLayer.Fp32 && l.Reason.Contains(" rank ", StringComparison.Ordinal)).Select(l => l.Reason).Distinct().Count();
+            html.Append("<h2>Predicted output SQNR against the number of fp32 layers</h2><p class=\"note\">k = 0 … n, the first k in rank order fp32 (")
+                .Append(o.BlockMode ? "blocks" : "layers").Append("); <span class=\"key hi\"></span> this plan's k. From the noise model (docs/method.md), not measured.</p>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Predicted output SQNR", "dB",
+                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosen)])).Append("</div>");
         }
 
         html.Append("<h2>Layers</h2><table><thead><tr><th>rank</th><th>layer</th><th>op</th><th>MACs</th><th>weight dB</th><th>input dB</th><th>output dB</th><th>delta dB</th><th>MSE</th><th>score</th><th>precision</th><th>why</th></tr></thead><tbody>");

@@ -6,11 +6,11 @@ namespace QuantuneV2.Planning.Sensitivity;
 /// <summary>
 /// How many of the ranked layers stay fp32: "none", a count "K", a fraction of the layers "P%", a
 /// fraction of the MACs "P%macs" (the most sensitive layers whose MACs together fit in P % of the
-/// model's), or "auto": the knee of the sensitivity scores (docs/method.md).
+/// model's), or "auto": the knee of the noise the <see cref="NoiseModel"/> predicts (docs/method.md).
 /// </summary>
 public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPercent, double? MacPercent)
 {
-    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs) or auto (the knee of the scores)";
+    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs) or auto (the knee of the predicted noise)";
 
     public bool IsNone => Count == 0;
 
@@ -30,8 +30,9 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
     }
 
     /// <summary>
-    /// The knee of the cumulative score curve (Kneedle): with scores s_1 ≥ … ≥ s_n in rank order, the k
-    /// that maximises C(k)/C(n) − k/n, C(k) = s_1 + … + s_k. When no layer stands out (equal scores) it is 0.
+    /// The knee of a cumulative curve (Kneedle): with gains s_1 … s_n in rank order (for auto, how much
+    /// each next fp32 layer lowers the predicted noise, negative gains counted as 0), the k that maximises
+    /// C(k)/C(n) − k/n, C(k) = s_1 + … + s_k. When no layer stands out (equal gains) it is 0.
     /// </summary>
     public static int Knee(IReadOnlyList<double> scoresByRank)
     {
@@ -49,11 +50,16 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
     }
 
     /// <summary>The layers to keep fp32, taken from <paramref name="ranked"/> (most sensitive first).</summary>
-    public IReadOnlyList<PlanLayer> Select(IReadOnlyList<PlanLayer> ranked, long totalMacs)
+    /// <param name="predictedNsr">For auto: the predicted output NSR with the first k ranked layers fp32, k = 0 … n.</param>
+    public IReadOnlyList<PlanLayer> Select(IReadOnlyList<PlanLayer> ranked, long totalMacs, IReadOnlyList<double>? predictedNsr = null)
     {
         if (Count is { } k) return ranked.Take(k).ToList();
         if (LayerPercent is { } p) return ranked.Take((int)Math.Round(p / 100 * ranked.Count, MidpointRounding.AwayFromZero)).ToList();
-        if (IsAuto) return ranked.Take(Knee([.. ranked.Select(l => l.Sensitivity?.Score ?? throw new InvalidOperationException("auto needs the sensitivity scores"))])).ToList();
+        if (IsAuto)
+        {
+            var nsr = predictedNsr ?? throw new InvalidOperationException("auto needs the predicted noise");
+            return ranked.Take(Knee([.. ranked.Select((_, i) => Math.Max(0, nsr[i] - nsr[i + 1]))])).ToList();
+        }
         double budget = MacPercent!.Value / 100 * totalMacs, used = 0;
         var chosen = new List<PlanLayer>();
         foreach (var layer in ranked)

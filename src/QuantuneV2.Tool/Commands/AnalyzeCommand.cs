@@ -28,6 +28,8 @@ internal static class AnalyzeCommand
                 ["model"] = Path.GetFullPath(args.Positionals[0]),
                 ["calibration_samples"] = result.Plan.Calibration.Samples,
                 ["analysis_seconds"] = Math.Round(result.AnalysisTime.TotalSeconds, 3),
+                ["selection"] = result.Plan.Options.Selection,
+                ["predicted_sqnr_db"] = result.Plan.PredictedSqnrDb ?? [],
                 ["layers"] = layers.Select(l => new Dictionary<string, object>
                 {
                     ["name"] = l.Name, ["op"] = l.Op, ["macs"] = l.Macs, ["rank"] = l.Rank!.Value,
@@ -59,6 +61,9 @@ internal static class AnalyzeCommand
         }).ToList();
         Table.Print(["rank", "layer", "op", "MACs", "weight dB", "input dB", "output dB", "delta dB", "MSE", "score"], rows, rightAligned: [0, 3, 4, 5, 6, 7, 8, 9]);
         Console.WriteLine(string.Create(inv, $"{layers.Count} layers; two inferences over {result.Plan.Calibration.Samples} samples in {result.AnalysisTime.TotalSeconds:F1} s"));
+        if (result.Plan.PredictedSqnrDb is { Count: > 0 } curve)
+            Console.WriteLine(string.Create(inv, $"predicted output SQNR ({result.Plan.Options.Selection} ranking), k = layers fp32: ") +
+                string.Join(", ", new[] { 0, 1, 2, 3, 5, 10 }.Where(k => k < curve.Count).Select(k => string.Create(inv, $"k={k} {curve[k]:F1} dB"))));
         if (baseline is not null)
         {
             Console.WriteLine(string.Create(inv, $"one-at-a-time baseline: {layers.Count + 1} inference sets in {baseline.Elapsed.TotalSeconds:F1} s; Spearman correlation with its ranking: {baseline.Spearman:F3} ({result.Plan.Options.Score})"));
@@ -77,7 +82,7 @@ internal static class AnalyzeCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sqnr = OneAtATime.OutputSqnrDb(result.Fused, result.Plan, count, fill, PlanArguments.Threads(args) ?? Environment.ProcessorCount, ConsoleProgress.Create());
         var reference = OneAtATime.Rank(layers, sqnr).Select(l => l.Rank!.Value).ToList();
-        var metrics = layers.Select(l => new LayerMetrics(l.Name, l.Op, l.Macs, l.Sensitivity!.WeightSqnrDb, l.Sensitivity.InputSqnrDb, l.Sensitivity.OutputSqnrDb, l.Sensitivity.Mse, l.Sensitivity.NormalizedMse)).ToList();
+        var metrics = layers.Select(l => l.Sensitivity!.Metrics(l)).ToList();
         return new BaselineComparison(sqnr, RankCorrelation.Spearman([.. layers.Select(l => l.Rank!.Value)], reference), ScoreWeightFit.Grid(metrics, reference), clock.Elapsed);
     }
 }

@@ -59,6 +59,7 @@ internal static class QuantizeCommand
                 ["warnings"] = result.Warnings.Select(w => w.ToString()).ToArray(),
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
+            if (s.PredictedSqnrDb is { } predicted) json["predicted_sqnr_db"] = Math.Round(predicted, 3);
             if (qdq is not null) json["qdq"] = Path.GetFullPath(qdq);
             if (args.Value("report") is { } report) json["report"] = Path.GetFullPath(report);
             if (plan.Search is { } search)
@@ -72,7 +73,7 @@ internal static class QuantizeCommand
         else
         {
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({s.Int8MacFraction:P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries"));
+            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({s.Int8MacFraction:P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries{(s.PredictedSqnrDb is { } db ? $", predicted output SQNR {db:F1} dB" : "")}"));
             if (plan.Search is { } search)
                 Console.WriteLine(string.Create(inv, $"accuracy target {search.Target:0.####} on {search.Data}: {(search.Reached ? "reached" : "NOT reached")} with {search.Fp32Layers} fp32 layers ({string.Join(", ", search.Steps.Select(t => $"k={t.Fp32Layers}: {t.Top1:0.####}"))})"));
             Console.WriteLine(string.Create(inv, $"calibrated {plan.Tensors.Count} tensors on {plan.Calibration.Samples} samples ({plan.Options.Method}) in {result.CalibrationTime.TotalSeconds:F1} s ({perSample * 1000:F1} ms/sample)"));

@@ -37,14 +37,18 @@ public class BlocksTests(ITestOutputHelper output)
         Assert.All(BlocksOf("models/fmnist/vgg16.bn.onnx"), b => Assert.True(b.Count <= 2, string.Join(" | ", b)));
     }
 
-    [Fact]
-    public void BlockModeKeepsWholeBlocksFp32()
+    [Theory]
+    [InlineData("boundary-aware")]
+    [InlineData("score")]
+    public void BlockModeKeepsWholeBlocksFp32(string selection)
     {
-        var result = PlanFixture.Plan(new PlanOptions { Fp32Layers = "2", BlockMode = true });
-        var fp32 = result.Plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).ToList();
-        var blocks = fp32.GroupBy(l => l.Reason).ToList();
-        Assert.Equal(2, blocks.Count);
-        Assert.All(fp32, l => Assert.Contains("block rank", l.Reason));
-        Assert.True(fp32.Count > 2, $"{fp32.Count} layers in 2 blocks");
+        var result = PlanFixture.Plan(new PlanOptions { Fp32Layers = "2", BlockMode = true, Selection = selection });
+        var fp32 = result.Plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Name).ToHashSet();
+        var blocks = Blocks.Find(result.Fused, result.Plan.Layers.Select(l => l.Name).ToList());
+        var chosen = blocks.Where(b => b.Any(fp32.Contains)).ToList();
+        Assert.Equal(2, chosen.Count);
+        Assert.All(chosen, b => Assert.All(b, m => Assert.Contains(m, fp32)));
+        Assert.Equal(fp32.Count, chosen.Sum(b => b.Count));
+        Assert.All(result.Plan.Layers.Where(l => fp32.Contains(l.Name)), l => Assert.Contains("block rank", l.Reason));
     }
 }

@@ -112,7 +112,8 @@ public class SensitivityAnalysisTests
         Assert.Equal(["quantunev2 rank 1", "quantunev2 rank 2"], fp32.Select(l => l.Reason));
         Assert.Equal(2, plan.Summary.Fp32Layers);
         Assert.True(result.AnalysisTime > TimeSpan.Zero);
-        Assert.All(fp32, l => Assert.Contains(result.Quantized.Nodes, n => n.DisplayName == l.Name && n.OpType is "Conv" or "FusedConv"));
+        // Kept fp32: the mixed graph runs the layer's own op, not its Q-form.
+        Assert.All(fp32, l => Assert.Contains(result.Quantized.Nodes, n => n.DisplayName == l.Name && n.OpType == l.Op));
 
         // Infinite SQNRs (layers without weights) survive the file.
         var path = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
