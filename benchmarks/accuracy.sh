@@ -18,10 +18,7 @@ SETTINGS="${SETTINGS:-channel:uint8 channel:int8 tensor:uint8 tensor:int8}"
 echo "| model | method | weights | activations | eval images | fp32 top-1 | int8 top-1 | Δ points | agreement | SQNR dB | calib ms/sample | fp32 ms/sample |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for m in $MODELS; do
-  case $m in
-    imagenet/*) cal=samples/datasets/imagenet-samples-calib.json; tst=samples/datasets/imagenet-samples-eval.json ;;
-    *) cal=samples/datasets/fashion-mnist-calib.json; tst=samples/datasets/fashion-mnist-test.json ;;
-  esac
+  datasets "$m"
   for method in $METHODS; do
     for s in $SETTINGS; do
       weights=${s%%:*}; act=${s##*:}

@@ -8,3 +8,12 @@ dotnet build src/QuantuneV2.Tool -c Release -v q -nologo > /dev/null
 Q=src/QuantuneV2.Tool/bin/Release/net10.0/quantune
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+# datasets MODEL: sets $cal and $tst, the calibration and evaluation specs of a shared model. Fashion-MNIST
+# models calibrate on 500 train images and evaluate on the 10k test set; ImageNet SqueezeNet calibrates on
+# the first 100 sample images and evaluates on the other 900 (disjoint).
+datasets() {
+  case $1 in
+    imagenet/*) cal=samples/datasets/imagenet-samples-calib.json; tst=samples/datasets/imagenet-samples-eval.json ;;
+    *) cal=samples/datasets/fashion-mnist-calib.json; tst=samples/datasets/fashion-mnist-test.json ;;
+  esac
+}

@@ -18,10 +18,7 @@ K="${K:-3}"; BLOCK_K="${BLOCK_K:-1}"
 echo "| model | ranking | fp32 | eval images | boundaries | predicted SQNR dB | agreement | SQNR dB | top-1 | fp32 layers |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for m in $MODELS; do
-  case $m in
-    imagenet/*) cal=samples/datasets/imagenet-samples-calib.json; tst=samples/datasets/imagenet-samples-eval.json ;;
-    *) cal=samples/datasets/fashion-mnist-calib.json; tst=samples/datasets/fashion-mnist-test.json ;;
-  esac
+  datasets "$m"
   run() { # run LABEL FP32 QUANTIZE-OPTIONS...
     local label=$1 fp32=$2; shift 2
     # shellcheck disable=SC2086

@@ -4,12 +4,13 @@
 # baseline over the same calibration samples), then rank every weight vector of the grid (steps of
 # 0.25, summing to 1) by its mean Spearman correlation with the baseline's ranking over the models.
 # Knobs: FLAGS (quantization options, default the hard setting "--per-tensor --activations int8"),
-# LIMIT (calibration samples, default 100).
+# LIMIT (calibration samples, default 100). Also prints the cost table: the analysis (fp32 + all-int8 traces
+# and the rounding pass) against the one-at-a-time baseline's n + 1 inference sets, on the same samples.
 source "$(dirname "$0")/cli-setup.sh"
 FLAGS="${FLAGS---per-tensor --activations int8}"
 LIMIT="${LIMIT:-100}"
 for m in fmnist/resnet18.bn fmnist/mobilenetv2.bn fmnist/vgg16.bn fmnist/squeezenet1.1 imagenet/squeezenet1.1; do
-  case $m in imagenet/*) cal=samples/datasets/imagenet-samples-calib.json ;; *) cal=samples/datasets/fashion-mnist-calib.json ;; esac
+  datasets "$m"
   # shellcheck disable=SC2086
   "$Q" analyze "$QUANTUNE_SHARED/models/$m.onnx" --calib "$cal" --limit "$LIMIT" $FLAGS --one-at-a-time --json > "$W/${m//\//_}.json"
 done
@@ -25,4 +26,11 @@ print("| weight SQNR | output SQNR | SQNR delta | MSE | mean ρ | " + " | ".join
 print("|---" * (5 + len(names)) + "|")
 for w, r in sorted(grid.items(), key=lambda kv: -sum(kv[1].values()) / len(kv[1]))[:8]:
     print("| " + " | ".join(f"{x:.2f}" for x in w) + f" | {sum(r.values()) / len(r):.3f} | " + " | ".join(f"{r[n]:.2f}" for n in names) + " |")
+print()
+print("| model | layers | samples | analysis s | one-at-a-time s | ratio | Spearman (plan ranking vs one-at-a-time) |")
+print("|---|---|---|---|---|---|---|")
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    o = d['one_at_a_time']
+    print(f"| {f.split('/')[-1][:-5]} | {len(d['layers'])} | {d['calibration_samples']} | {d['analysis_seconds']:.1f} | {o['seconds']:.1f} | {o['seconds'] / d['analysis_seconds']:.1f}× | {o['spearman']:.2f} |")
 PY

@@ -46,7 +46,14 @@ public static class PlanApplication
         return Quantizer.Quantize(fused, ranges, plan.Options.ToQuantizationOptions(fp32), log, out int8Values);
     }
 
-    /// <summary>QuantizeLinear and DequantizeLinear nodes: the int8↔fp32 boundaries of a mixed graph.</summary>
-    public static int Boundaries(Graph quantized) =>
-        quantized.Nodes.Count(n => n.Domain.Length == 0 && n.OpType is "QuantizeLinear" or "DequantizeLinear");
+    /// <summary>
+    /// The int8↔fp32 boundaries of a mixed graph (its QuantizeLinear and DequantizeLinear nodes) and the
+    /// tensor elements they convert per sample (batch 1): the work a boundary adds to every inference.
+    /// </summary>
+    public static (int Count, long Elements) Boundaries(Graph quantized)
+    {
+        var crossings = quantized.Nodes.Where(n => n.Domain.Length == 0 && n.OpType is "QuantizeLinear" or "DequantizeLinear").ToList();
+        var bound = crossings.Count == 0 ? quantized : quantized.WithBatch(1);
+        return (crossings.Count, crossings.Sum(n => bound.TypeOf(n.Outputs[0]).Shape!.Dims.Aggregate(1L, (p, d) => p * d.Value)));
+    }
 }

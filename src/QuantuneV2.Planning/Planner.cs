@@ -74,7 +74,7 @@ public static class Planner
             new PlanModel(Path.GetFileName(modelPath), PlanFile.Sha256(modelPath), fused.Name, fused.Nodes.Length),
             options,
             new PlanCalibration(calibration is null ? "synthetic" : Path.GetFileName(calibration.SpecPath), count, calibration is null),
-            new PlanSummary(0, 0, 0, 0, 0, 0), layers, tensors, []);
+            new PlanSummary(0, 0, 0, 0, 0, 0, 0), layers, tensors, []);
 
         bool chooses = !choice.IsNone || options.AccuracyTarget is not null;
         var analysisTime = TimeSpan.Zero;
@@ -128,11 +128,12 @@ public static class Planner
             Warnings = [.. warnings.Select(w => w.CodeText + ": " + w.Message)],
             Tensors = tensors,
             PredictedSqnrDb = predictedNsr?.Select(NoiseModel.SqnrDb).ToList(),
-            Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0,
+            Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0, 0,
                 noise is null ? null : NoiseModel.SqnrDb(noise.PredictedNsr([.. layers.Select(l => l.Precision == PlanLayer.Fp32)]))),
         };
         var quantized = PlanApplication.Lower(fused, plan, log);
-        plan = plan with { Summary = plan.Summary with { Boundaries = PlanApplication.Boundaries(quantized) } };
+        var (boundaries, elements) = PlanApplication.Boundaries(quantized);
+        plan = plan with { Summary = plan.Summary with { Boundaries = boundaries, BoundaryElements = elements } };
         return new PlanResult(plan, fused, quantized, log, calibrationTime, analysisTime, warnings);
     }
 

@@ -36,8 +36,9 @@ public sealed record PlanCalibration(string Data, int Samples, bool Synthetic);
 /// Totals: layers with an int8 form, how many run int8 and fp32, their multiply-accumulates, and the
 /// QuantizeLinear/DequantizeLinear nodes the mixed graph needs (each one is an int8↔fp32 boundary).
 /// </summary>
+/// <param name="BoundaryElements">Tensor elements those nodes convert per sample: the work the boundaries add to each inference.</param>
 /// <param name="PredictedSqnrDb">The output SQNR the noise model predicts for this plan; null without a sensitivity analysis.</param>
-public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries, double? PredictedSqnrDb = null)
+public sealed record PlanSummary(int Layers, int Int8Layers, int Fp32Layers, long Macs, long Int8Macs, int Boundaries, long BoundaryElements, double? PredictedSqnrDb = null)
 {
     /// <summary>Int8Macs / Macs (0 without MACs); derived, so not written to the file.</summary>
     [JsonIgnore]

@@ -23,7 +23,7 @@ public static class PlanReport
             .Append(Esc($"Quantization plan: {plan.Model.File}")).Append("</title><style>").Append(Css).Append("</style></head><body>");
         html.Append("<h1>").Append(Esc(plan.Model.File)).Append("</h1>");
         html.Append(inv, $"<p class=\"sum\"><b>{s.Int8Layers}</b> of {s.Layers} layers int8, <b>{s.Fp32Layers}</b> fp32 · ");
-        html.Append(inv, $"{100 * s.Int8MacFraction:F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries");
+        html.Append(inv, $"{100 * s.Int8MacFraction:F1} % of the MACs int8 · {s.Boundaries} int8↔fp32 boundaries ({s.BoundaryElements:N0} elements converted per sample)");
         if (s.PredictedSqnrDb is { } predicted) html.Append(inv, $" · predicted output SQNR {predicted:F1} dB");
         html.Append("</p>");
         var o = plan.Options;
@@ -52,7 +52,15 @@ public static class PlanReport
             html.Append("<h2>Predicted output SQNR against the number of fp32 layers</h2><p class=\"note\">k = 0 … n, the first k in rank order fp32 (")
                 .Append(o.BlockMode ? "blocks" : "layers").Append("); <span class=\"key hi\"></span> this plan's k. From the noise model (docs/method.md), not measured.</p>");
             html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Predicted output SQNR", "dB",
-                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosen)])).Append("</div>");
+                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosen)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+        }
+
+        if (plan.Search is { } search)
+        {
+            var steps = search.Steps.OrderBy(t => t.Fp32Layers).ToList();
+            html.Append(inv, $"<h2>Measured top-1 against the number of fp32 layers</h2><p class=\"note\">The accuracy search on {Esc(search.Data)} ({search.Samples} samples), target {search.Target:0.####}: each k it evaluated, in rank order; <span class=\"key hi\"></span> the k chosen.</p>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Top-1", "fraction", [.. steps.Select(t => t.Fp32Layers.ToString(inv))],
+                [.. steps.Select(t => t.Top1)], [.. steps.Select(t => t.Fp32Layers == search.Fp32Layers)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
         }
 
         html.Append("<h2>Layers</h2><table><thead><tr><th>rank</th><th>layer</th><th>op</th><th>MACs</th><th>weight dB</th><th>input dB</th><th>output dB</th><th>delta dB</th><th>MSE</th><th>score</th><th>precision</th><th>why</th></tr></thead><tbody>");

@@ -10,12 +10,16 @@ internal static class SvgBarChart
     private const int Height = 180, Top = 24, Bottom = 20, Left = 56, BarWidth = 14, Gap = 3;
 
     /// <param name="values">One value per bar; non-finite values are drawn as a hatched full-height bar labelled "∞".</param>
-    public static string Render(string title, string unit, IReadOnlyList<string> labels, IReadOnlyList<double> values, IReadOnlyList<bool> highlight)
+    /// <param name="fromZero">Bars start at 0; otherwise the axis starts just below the smallest value, so small differences show.</param>
+    public static string Render(string title, string unit, IReadOnlyList<string> labels, IReadOnlyList<double> values, IReadOnlyList<bool> highlight, bool fromZero = true,
+        string axis = "graph order →")
     {
         var inv = CultureInfo.InvariantCulture;
         var finite = values.Where(double.IsFinite).DefaultIfEmpty(0).ToList();
         double lo = Math.Min(0, finite.Min()), hi = Math.Max(0, finite.Max());
+        if (!fromZero) (lo, hi) = (finite.Min() - 0.1 * (finite.Max() - finite.Min()) - 1e-9, finite.Max());
         if (hi - lo < 1e-12) hi = lo + 1;
+        double baseline = Math.Clamp(0, lo, hi);
         int width = Left + values.Count * (BarWidth + Gap) + 10, plot = Height - Top - Bottom;
         double Y(double v) => Top + (hi - v) / (hi - lo) * plot;
         var svg = new StringBuilder();
@@ -35,11 +39,11 @@ internal static class SvgBarChart
                 svg.Append(inv, $"<rect x=\"{x}\" y=\"{Top}\" width=\"{BarWidth}\" height=\"{plot}\" class=\"{cls} inf\"><title>{Esc(tip)}</title></rect>");
             else
             {
-                double y0 = Y(Math.Max(v, 0)), y1 = Y(Math.Min(v, 0));
+                double y0 = Y(Math.Max(v, baseline)), y1 = Y(Math.Min(v, baseline));
                 svg.Append(inv, $"<rect x=\"{x}\" y=\"{y0:F1}\" width=\"{BarWidth}\" height=\"{Math.Max(y1 - y0, 0.5):F1}\" class=\"{cls}\"><title>{Esc(tip)}</title></rect>");
             }
         }
-        svg.Append(inv, $"<text x=\"{Left}\" y=\"{Height - 4}\" class=\"a\">graph order →</text></svg>");
+        svg.Append(inv, $"<text x=\"{Left}\" y=\"{Height - 4}\" class=\"a\">{Esc(axis)}</text></svg>");
         return svg.ToString();
     }
 

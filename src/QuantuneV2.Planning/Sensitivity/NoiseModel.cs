@@ -21,8 +21,9 @@ namespace QuantuneV2.Planning.Sensitivity;
 /// </summary>
 public sealed class NoiseModel
 {
-    private readonly double[] _weightNsr;
-    private readonly List<(double Nsr, int Producer, bool ProducerKeepsEncoding, int[] Consumers)> _roundings = [];
+    // Each source's share of the output NSR: per layer its weight noise, per stored tensor its rounding.
+    private readonly double[] _weightNoise;
+    private readonly List<(double Noise, int Producer, bool ProducerKeepsEncoding, int[] Consumers)> _roundings = [];
 
     /// <param name="layers">The plan's layers with their sensitivity metrics (weight SQNR).</param>
     /// <param name="traces">The analysis' compared traces of every layer's inputs and output (<see cref="SensitivityAnalysis"/>).</param>
@@ -34,7 +35,7 @@ public sealed class NoiseModel
         var gain = Gains(fused, layers, index, traces, rounding);
         double Gain(string v) => gain.GetValueOrDefault(v);
         var nodes = fused.Nodes.Where(n => index.ContainsKey(n.DisplayName)).ToDictionary(n => n.DisplayName, StringComparer.Ordinal);
-        _weightNsr = [.. layers.Select(l => WeightNoise(l, traces, nodes[l.Name]) * Gain(nodes[l.Name].Outputs[0]))];
+        _weightNoise = [.. layers.Select(l => WeightNoise(l, traces, nodes[l.Name]) * Gain(nodes[l.Name].Outputs[0]))];
         foreach (var (value, energy) in rounding)
         {
             var producer = fused.Producer(value);
@@ -49,13 +50,13 @@ public sealed class NoiseModel
     public double PredictedNsr(IReadOnlyList<bool> fp32)
     {
         double sum = 0;
-        for (int i = 0; i < _weightNsr.Length; i++)
-            if (!fp32[i]) sum += _weightNsr[i];
-        foreach (var (nsr, producer, keepsEncoding, consumers) in _roundings)
+        for (int i = 0; i < _weightNoise.Length; i++)
+            if (!fp32[i]) sum += _weightNoise[i];
+        foreach (var (noise, producer, keepsEncoding, consumers) in _roundings)
         {
             bool writtenInt8 = producer >= 0 && !fp32[producer];
             bool stored = writtenInt8 ? !keepsEncoding : consumers.Any(c => !fp32[c]);
-            if (stored) sum += nsr;
+            if (stored) sum += noise;
         }
         return sum;
     }

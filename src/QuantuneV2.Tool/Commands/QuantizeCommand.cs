@@ -51,6 +51,7 @@ internal static class QuantizeCommand
                 ["fp32_layers"] = plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => l.Name).ToArray(),
                 ["int8_mac_fraction"] = Math.Round(s.Int8MacFraction, 6),
                 ["boundaries"] = s.Boundaries,
+                ["boundary_elements"] = s.BoundaryElements,
                 ["calibration_samples"] = plan.Calibration.Samples,
                 ["calibration_seconds"] = Math.Round(result.CalibrationTime.TotalSeconds, 3),
                 ["calibration_seconds_per_sample"] = Math.Round(perSample, 6),
@@ -73,7 +74,7 @@ internal static class QuantizeCommand
         else
         {
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({s.Int8MacFraction:P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries{(s.PredictedSqnrDb is { } db ? $", predicted output SQNR {db:F1} dB" : "")}"));
+            Console.WriteLine(string.Create(inv, $"{s.Int8Layers} of {s.Layers} layers int8 ({s.Int8MacFraction:P1} of the MACs), {s.Fp32Layers} fp32, {s.Boundaries} int8/fp32 boundaries ({s.BoundaryElements:N0} elements converted per sample){(s.PredictedSqnrDb is { } db ? $", predicted output SQNR {db:F1} dB" : "")}"));
             if (plan.Search is { } search)
                 Console.WriteLine(string.Create(inv, $"accuracy target {search.Target:0.####} on {search.Data}: {(search.Reached ? "reached" : "NOT reached")} with {search.Fp32Layers} fp32 layers ({string.Join(", ", search.Steps.Select(t => $"k={t.Fp32Layers}: {t.Top1:0.####}"))})"));
             Console.WriteLine(string.Create(inv, $"calibrated {plan.Tensors.Count} tensors on {plan.Calibration.Samples} samples ({plan.Options.Method}) in {result.CalibrationTime.TotalSeconds:F1} s ({perSample * 1000:F1} ms/sample)"));

@@ -17,6 +17,10 @@ public class PlannerTests
         Assert.Equal(result.Plan.Summary.Macs - layer.Macs, result.Plan.Summary.Int8Macs);
         // The first conv reads the fp32 input directly, so int8 starts after it: one Q after it, one DQ at the end.
         Assert.Equal(2, result.Plan.Summary.Boundaries);
+        var fused = result.Fused.WithBatch(1);
+        long Elements(string value) => fused.TypeOf(value).Shape!.Dims.Aggregate(1L, (p, d) => p * d.Value);
+        var conv = fused.Nodes.Single(n => n.Name == FirstConv);
+        Assert.Equal(Elements(conv.Outputs[0]) + Elements(fused.Outputs[0].Name), result.Plan.Summary.BoundaryElements);
         Assert.Contains(result.Quantized.Nodes, n => n.Name == FirstConv && n.OpType == "FusedConv");
         Assert.DoesNotContain(result.Quantized.Nodes, n => n.Name == FirstConv && n.OpType == "QConv");
     }
