@@ -103,6 +103,7 @@ public static class Planner
         // one layer at a time or (block mode) one block at a time.
         var units = layers.All(l => l.Rank is not null) ? Units(fused, [.. layers.Where(l => l.Precision == PlanLayer.Int8).OrderBy(l => l.Rank)], options.BlockMode) : [];
         var predictedNsr = noise is null ? null : PredictedNsrByUnits(noise, layers, units);
+        int chosenCount = 0;
         if (chooses)
         {
             var unitLayers = units.Select(u => u.Unit).ToList();
@@ -119,7 +120,11 @@ public static class Planner
                 foreach (var member in units.First(u => u.Unit == unit).Members)
                     reasons[member] = options.BlockMode ? $"{options.Baseline} block rank {unit.Rank} ({unit.Name})" : $"{options.Baseline} rank {unit.Rank}";
             layers = [.. layers.Select(l => reasons.TryGetValue(l.Name, out var why) ? l with { Precision = PlanLayer.Fp32, Reason = why } : l)];
+            chosenCount = chosenUnits.Count;
         }
+        var measured = validation is not null && options.AccuracyTarget is null && units.Count > 0
+            ? MeasuredCurve.Run(fused, plan with { Layers = layers }, [.. units.Select(u => u.Members)], chosenCount, validation, workers, progress)
+            : null;
         int int8 = layers.Count(l => l.Precision == PlanLayer.Int8);
         plan = plan with
         {
@@ -128,6 +133,7 @@ public static class Planner
             Warnings = [.. warnings.Select(w => w.CodeText + ": " + w.Message)],
             Tensors = tensors,
             PredictedSqnrDb = predictedNsr?.Select(NoiseModel.SqnrDb).ToList(),
+            Validation = measured,
             Summary = new PlanSummary(layers.Count, int8, layers.Count - int8, layers.Sum(l => l.Macs), layers.Where(l => l.Precision == PlanLayer.Int8).Sum(l => l.Macs), 0, 0,
                 noise is null ? null : NoiseModel.SqnrDb(noise.PredictedNsr([.. layers.Select(l => l.Precision == PlanLayer.Fp32)]))),
         };

@@ -11,6 +11,7 @@ namespace QuantuneV2.Planning;
 /// </summary>
 /// <param name="PredictedSqnrDb">With a sensitivity analysis: the output SQNR the noise model predicts with
 /// the first k ranked layers (blocks in block mode) fp32, for k = 0 … n (<see cref="NoiseModel"/>).</param>
+/// <param name="Validation">With a validation set and no accuracy target: the measured curve (<see cref="MeasuredCurve"/>).</param>
 public sealed record QuantizationPlan(
     string Schema,
     PlanModel Model,
@@ -21,7 +22,8 @@ public sealed record QuantizationPlan(
     IReadOnlyList<PlanTensor> Tensors,
     IReadOnlyList<string> Warnings,
     PlanSearch? Search = null,
-    IReadOnlyList<double>? PredictedSqnrDb = null)
+    IReadOnlyList<double>? PredictedSqnrDb = null,
+    PlanValidation? Validation = null)
 {
     public const string CurrentSchema = "quantune-plan/1";
 }
@@ -74,3 +76,9 @@ public sealed record PlanSearch(string Data, int Samples, double Target, int Fp3
 
 /// <summary>One evaluation of the search: the k most sensitive layers fp32, and the top-1 measured.</summary>
 public sealed record PlanSearchStep(int Fp32Layers, double Top1);
+
+/// <summary>Measured on a validation set (`--val SPEC`): its file name, sample count and the points measured.</summary>
+public sealed record PlanValidation(string Data, int Samples, IReadOnlyList<PlanValidationPoint> Points);
+
+/// <summary>The first k ranked layers (blocks) fp32: top-1, agreement with the fp32 model's top-1, and output SQNR (dB).</summary>
+public sealed record PlanValidationPoint(int Fp32Layers, double Top1, double Agreement, double SqnrDb);

@@ -45,14 +45,25 @@ public static class PlanReport
                 html.Append("<div class=\"chart\">").Append(SvgBarChart.Render(title, unit, labels, [.. layers.Select(l => value(l.Sensitivity!))], fp32)).Append("</div>");
         }
 
+        // Each chosen layer (or block) carries its own "… rank R …" reason.
+        int chosenK = layers.Where(l => l.Precision == PlanLayer.Fp32 && l.Reason.Contains(" rank ", StringComparison.Ordinal)).Select(l => l.Reason).Distinct().Count();
         if (plan.PredictedSqnrDb is { Count: > 1 } curve)
         {
-            // Each chosen layer (or block) carries its own "… rank R …" reason.
-            int chosen = layers.Where(l => l.Precision == PlanLayer.Fp32 && l.Reason.Contains(" rank ", StringComparison.Ordinal)).Select(l => l.Reason).Distinct().Count();
             html.Append("<h2>Predicted output SQNR against the number of fp32 layers</h2><p class=\"note\">k = 0 … n, the first k in rank order fp32 (")
                 .Append(o.BlockMode ? "blocks" : "layers").Append("); <span class=\"key hi\"></span> this plan's k. From the noise model (docs/method.md), not measured.</p>");
             html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Predicted output SQNR", "dB",
-                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosen)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosenK)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+        }
+
+        if (plan.Validation is { } validation)
+        {
+            var points = validation.Points;
+            html.Append(inv, $"<h2>Measured against the number of fp32 layers</h2><p class=\"note\">On {Esc(validation.Data)} ({validation.Samples} samples), the first k in rank order fp32 ({(o.BlockMode ? "blocks" : "layers")}); <span class=\"key hi\"></span> this plan's k. Agreement: share of samples whose top-1 equals the fp32 model's.</p>");
+            string[] ks = [.. points.Select(p => p.Fp32Layers.ToString(inv))];
+            bool[] mark = [.. points.Select(p => p.Fp32Layers == chosenK)];
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Agreement with fp32", "fraction", ks, [.. points.Select(p => p.Agreement)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Output SQNR", "dB", ks, [.. points.Select(p => p.SqnrDb)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Top-1", "fraction", ks, [.. points.Select(p => p.Top1)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
         }
 
         if (plan.Search is { } search)

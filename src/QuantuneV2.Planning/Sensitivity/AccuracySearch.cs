@@ -21,9 +21,7 @@ public static class AccuracySearch
         double Top1(int k)
         {
             if (measured.TryGetValue(k, out var cached)) return cached;
-            var fp32 = byRank.Take(k).SelectMany(u => u).ToHashSet(StringComparer.Ordinal);
-            var planK = plan with { Layers = [.. plan.Layers.Select(l => fp32.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32 } : l)] };
-            double top1 = Evaluator.Run(PlanApplication.Lower(fused, planK, new PassLog()), validation, null, threads, progress).Top1;
+            double top1 = Evaluator.Run(PlanApplication.Lower(fused, MeasuredCurve.WithFirstFp32(plan, byRank, k), new PassLog()), validation, null, threads, progress).Top1;
             steps.Add(new PlanSearchStep(k, top1));
             return measured[k] = top1;
         }

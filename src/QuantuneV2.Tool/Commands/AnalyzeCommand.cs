@@ -38,6 +38,7 @@ internal static class AnalyzeCommand
                     ["mse"] = l.Sensitivity.Mse, ["normalized_mse"] = l.Sensitivity.NormalizedMse, ["score"] = l.Sensitivity.Score,
                 }).ToArray(),
             };
+            if (PlanArguments.ValidationJson(result.Plan) is { } validation) json["validation"] = validation;
             if (baseline is not null)
                 json["one_at_a_time"] = new Dictionary<string, object>
                 {
@@ -64,6 +65,7 @@ internal static class AnalyzeCommand
         if (result.Plan.PredictedSqnrDb is { Count: > 0 } curve)
             Console.WriteLine(string.Create(inv, $"predicted output SQNR ({result.Plan.Options.Selection} ranking), k = layers fp32: ") +
                 string.Join(", ", new[] { 0, 1, 2, 3, 5, 10 }.Where(k => k < curve.Count).Select(k => string.Create(inv, $"k={k} {curve[k]:F1} dB"))));
+        PlanArguments.PrintValidation(result.Plan);
         if (baseline is not null)
         {
             Console.WriteLine(string.Create(inv, $"one-at-a-time baseline: {layers.Count + 1} inference sets in {baseline.Elapsed.TotalSeconds:F1} s; Spearman correlation with its ranking: {baseline.Spearman:F3} ({result.Plan.Options.Score})"));

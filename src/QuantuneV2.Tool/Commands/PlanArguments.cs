@@ -19,6 +19,7 @@ internal static class PlanArguments
         new OptionSpec("exclude", "NAME,...", "layers (node names after fusion, see the plan) that stay fp32"),
         new OptionSpec("exclude-op", "TYPE,...", "op types that stay fp32 (e.g. Gemm, Conv)"),
         new OptionSpec("selection", "NAME", "how QuantuneV2 orders the fp32 candidates: boundary-aware (default: by the predicted output noise, counting the rounding at fp32 islands' boundaries) or score (by the sensitivity score alone, as in the paper)"),
+        new OptionSpec("val", "SPEC", "labelled validation data set: the fewest fp32 layers for --accuracy-target, or else the measured top-1/agreement/SQNR for k = 0, 1, 2, 4, … n fp32 layers (in the plan and the report)"),
         new OptionSpec("report", "REPORT.html", "write a self-contained HTML report (per-layer metrics, ranking, decisions)"),
         new OptionSpec("limit", "N", "calibrate (and analyse) on the first N samples only"),
         new OptionSpec("threads", "N", "worker threads (default: all cores)"),
@@ -50,6 +51,24 @@ internal static class PlanArguments
         var result = Planner.Run(args.Positionals[0], Calibration(args), options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze, validation);
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
         return result;
+    }
+
+    /// <summary>The measured curve of a plan made with --val, for the --json outputs; null without one.</summary>
+    public static object? ValidationJson(QuantizationPlan plan) => plan.Validation is not { } v ? null : new Dictionary<string, object>
+    {
+        ["data"] = v.Data,
+        ["samples"] = v.Samples,
+        ["points"] = v.Points.Select(p => new Dictionary<string, object> { ["fp32_layers"] = p.Fp32Layers, ["top1"] = p.Top1, ["agreement"] = p.Agreement, ["sqnr_db"] = p.SqnrDb }).ToArray(),
+    };
+
+    /// <summary>Prints the measured curve of a plan made with --val, one line per k.</summary>
+    public static void PrintValidation(QuantizationPlan plan)
+    {
+        if (plan.Validation is not { } v) return;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine($"measured on {v.Data} ({v.Samples} samples), first k ranked fp32:");
+        foreach (var p in v.Points)
+            Console.WriteLine(string.Create(inv, $"  k={p.Fp32Layers,-3} top-1 {p.Top1:F4}  agreement {p.Agreement:F4}  SQNR {p.SqnrDb:F2} dB"));
     }
 
     public static Dataset? Calibration(ParsedArgs args) => args.Value("calib") is { } spec ? Dataset.Load(spec) : null;

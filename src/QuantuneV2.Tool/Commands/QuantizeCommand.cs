@@ -18,7 +18,6 @@ internal static class QuantizeCommand
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
             new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
-            new OptionSpec("val", "SPEC", "labelled validation data set for --accuracy-target"),
             new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
             new OptionSpec("seed", "N", "seed of --baseline random (default 0)"),
             new OptionSpec("block-mode", null, "keep whole blocks (residual, fire, inverted-residual) fp32 instead of single layers; K and P% then count blocks"),
@@ -61,6 +60,7 @@ internal static class QuantizeCommand
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
             if (s.PredictedSqnrDb is { } predicted) json["predicted_sqnr_db"] = Math.Round(predicted, 3);
+            if (PlanArguments.ValidationJson(result.Plan) is { } validation) json["validation"] = validation;
             if (qdq is not null) json["qdq"] = Path.GetFullPath(qdq);
             if (args.Value("report") is { } report) json["report"] = Path.GetFullPath(report);
             if (plan.Search is { } search)
@@ -78,6 +78,7 @@ internal static class QuantizeCommand
             if (plan.Search is { } search)
                 Console.WriteLine(string.Create(inv, $"accuracy target {search.Target:0.####} on {search.Data}: {(search.Reached ? "reached" : "NOT reached")} with {search.Fp32Layers} fp32 layers ({string.Join(", ", search.Steps.Select(t => $"k={t.Fp32Layers}: {t.Top1:0.####}"))})"));
             Console.WriteLine(string.Create(inv, $"calibrated {plan.Tensors.Count} tensors on {plan.Calibration.Samples} samples ({plan.Options.Method}) in {result.CalibrationTime.TotalSeconds:F1} s ({perSample * 1000:F1} ms/sample)"));
+            PlanArguments.PrintValidation(plan);
             Console.WriteLine($"wrote {output}{(qdq is null ? "" : $" and {qdq}")}");
         }
         return 0;

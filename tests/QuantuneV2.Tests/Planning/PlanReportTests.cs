@@ -34,6 +34,16 @@ public class PlanReportTests
     }
 
     [Fact]
+    public void MeasuredCurveIsCharted()
+    {
+        var plan = Analysed.Value with { Validation = new PlanValidation("val.json", 50, [new(0, 0.9, 0.96, 30), new(3, 0.92, 0.98, 35.5), new(40, 0.93, 1, double.PositiveInfinity)]) };
+        var html = PlanReport.Render(plan);
+        Assert.Contains("Measured against the number of fp32 layers", html);
+        Assert.Contains("val.json (50 samples)", html);
+        Assert.Contains("35.5", html);
+    }
+
+    [Fact]
     public void ReportWithoutAnalysisHasNoMetricCharts()
     {
         var html = PlanReport.Render(PlanFixture.Plan().Plan);

@@ -208,6 +208,26 @@ public class AccuracySearchTests
     }
 
     [Fact]
+    public void ValidationWithoutTargetMeasuresTheCurveAtLogSpacedK()
+    {
+        var validation = Validation();
+        var result = Planner.Run(PlanFixture.ModelPath, PlanFixture.Calibration(), new PlanOptions { Fp32Layers = "3" }, PlanFixture.CalibrationSamples, 2, validation: validation);
+        var plan = result.Plan;
+        var curve = plan.Validation!;
+        int n = plan.Layers.Count;
+        var expected = new SortedSet<int> { 0, 3, n };
+        for (int k = 1; k < n; k *= 2) expected.Add(k);
+        Assert.Equal(expected, curve.Points.Select(p => p.Fp32Layers));
+        Assert.Equal(validation.Count, curve.Samples);
+        // k = 0 is the all-int8 model, k = n the fp32 model (agreement 1, no noise), k = 3 this plan.
+        Assert.Equal(Evaluator.Run(PlanFixture.Plan().Quantized, validation).Top1, curve.Points[0].Top1);
+        Assert.Equal((1.0, double.PositiveInfinity), (curve.Points[^1].Agreement, curve.Points[^1].SqnrDb));
+        Assert.Equal(Evaluator.Run(result.Quantized, validation).Top1, curve.Points.Single(p => p.Fp32Layers == 3).Top1);
+        Assert.Equal(3, plan.Summary.Fp32Layers);
+        Assert.Null(plan.Search);
+    }
+
+    [Fact]
     public void TargetWithoutValidationDataIsAUsageError() =>
         Assert.Equal(DiagnosticCode.UsageError,
             Assert.Throws<QuantuneException>(() => PlanFixture.Plan(new PlanOptions { AccuracyTarget = 0.9 })).Code);
