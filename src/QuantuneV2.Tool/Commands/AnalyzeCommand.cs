@@ -8,7 +8,7 @@ namespace QuantuneV2.Tool.Commands;
 internal static class AnalyzeCommand
 {
     public static readonly CommandSpec Spec = new("analyze",
-        "Run the sensitivity analysis (fp32 and all-int8 inferences over the calibration data) and print each layer's local metrics, score and rank (docs/method.md).",
+        "Run the sensitivity analysis (fp32 and all-int8 inferences over the calibration data) and print each layer's local metrics, score and rank, and the output SQNR the noise model predicts as layers are kept fp32 in rank order (docs/method.md).",
         "MODEL --calib SPEC",
         [
             new OptionSpec("one-at-a-time", null, "also run the one-layer-at-a-time baseline (n + 1 inference sets) and compare rankings: Spearman correlation, and the score weights that agree with it best"),
