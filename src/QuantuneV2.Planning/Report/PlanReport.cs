@@ -52,7 +52,7 @@ public static class PlanReport
             html.Append("<h2>Predicted output SQNR against the number of fp32 layers</h2><p class=\"note\">k = 0 … n, the first k in rank order fp32 (")
                 .Append(o.BlockMode ? "blocks" : "layers").Append("); <span class=\"key hi\"></span> this plan's k. From the noise model (docs/method.md), not measured.</p>");
             html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Predicted output SQNR", "dB",
-                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosenK)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+                [.. curve.Select((_, k) => k.ToString(inv))], [.. curve], [.. curve.Select((_, k) => k == chosenK)], fromZero: false)).Append("</div>");
         }
 
         if (plan.Validation is { } validation)
@@ -61,9 +61,9 @@ public static class PlanReport
             html.Append(inv, $"<h2>Measured against the number of fp32 layers</h2><p class=\"note\">On {Esc(validation.Data)} ({validation.Samples} samples), the first k in rank order fp32 ({(o.BlockMode ? "blocks" : "layers")}); <span class=\"key hi\"></span> this plan's k. Agreement: share of samples whose top-1 equals the fp32 model's.</p>");
             string[] ks = [.. points.Select(p => p.Fp32Layers.ToString(inv))];
             bool[] mark = [.. points.Select(p => p.Fp32Layers == chosenK)];
-            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Agreement with fp32", "fraction", ks, [.. points.Select(p => p.Agreement)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
-            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Output SQNR", "dB", ks, [.. points.Select(p => p.SqnrDb)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
-            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Top-1", "fraction", ks, [.. points.Select(p => p.Top1)], mark, fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Agreement with fp32", "fraction", ks, [.. points.Select(p => p.Agreement)], mark, fromZero: false)).Append("</div>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Output SQNR", "dB", ks, [.. points.Select(p => p.SqnrDb)], mark, fromZero: false)).Append("</div>");
+            html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Top-1", "fraction", ks, [.. points.Select(p => p.Top1)], mark, fromZero: false)).Append("</div>");
         }
 
         if (plan.Search is { } search)
@@ -71,7 +71,7 @@ public static class PlanReport
             var steps = search.Steps.OrderBy(t => t.Fp32Layers).ToList();
             html.Append(inv, $"<h2>Measured top-1 against the number of fp32 layers</h2><p class=\"note\">The accuracy search on {Esc(search.Data)} ({search.Samples} samples), target {search.Target:0.####}: each k it evaluated, in rank order; <span class=\"key hi\"></span> the k chosen.</p>");
             html.Append("<div class=\"chart\">").Append(SvgBarChart.Render("Top-1", "fraction", [.. steps.Select(t => t.Fp32Layers.ToString(inv))],
-                [.. steps.Select(t => t.Top1)], [.. steps.Select(t => t.Fp32Layers == search.Fp32Layers)], fromZero: false, axis: "fp32 layers k →")).Append("</div>");
+                [.. steps.Select(t => t.Top1)], [.. steps.Select(t => t.Fp32Layers == search.Fp32Layers)], fromZero: false)).Append("</div>");
         }
 
         html.Append("<h2>Layers</h2><table><thead><tr><th>rank</th><th>layer</th><th>op</th><th>MACs</th><th>weight dB</th><th>input dB</th><th>output dB</th><th>delta dB</th><th>MSE</th><th>score</th><th>precision</th><th>why</th></tr></thead><tbody>");

@@ -11,8 +11,8 @@ internal static class SvgBarChart
 
     /// <param name="values">One value per bar; non-finite values are drawn as a hatched full-height bar labelled "∞".</param>
     /// <param name="fromZero">Bars start at 0; otherwise the axis starts just below the smallest value, so small differences show.</param>
-    public static string Render(string title, string unit, IReadOnlyList<string> labels, IReadOnlyList<double> values, IReadOnlyList<bool> highlight, bool fromZero = true,
-        string axis = "graph order →")
+    /// <param name="labels">One per bar: shown under the bars when all are short (k = 0, 1, 2 …), otherwise only on hover under the caption "graph order".</param>
+    public static string Render(string title, string unit, IReadOnlyList<string> labels, IReadOnlyList<double> values, IReadOnlyList<bool> highlight, bool fromZero = true)
     {
         var inv = CultureInfo.InvariantCulture;
         var finite = values.Where(double.IsFinite).DefaultIfEmpty(0).ToList();
@@ -20,7 +20,9 @@ internal static class SvgBarChart
         if (!fromZero) (lo, hi) = (finite.Min() - 0.1 * (finite.Max() - finite.Min()) - 1e-9, finite.Max());
         if (hi - lo < 1e-12) hi = lo + 1;
         double baseline = Math.Clamp(0, lo, hi);
-        int width = Left + values.Count * (BarWidth + Gap) + 10, plot = Height - Top - Bottom;
+        bool shortLabels = labels.All(l => l.Length <= 3);
+        // Wide enough for the title too (about 7 px a character at 12 px).
+        int width = Math.Max(Left + values.Count * (BarWidth + Gap) + 10, Left + 7 * (title.Length + unit.Length + 3)), plot = Height - Top - Bottom;
         double Y(double v) => Top + (hi - v) / (hi - lo) * plot;
         var svg = new StringBuilder();
         svg.Append(inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{Height}\" role=\"img\" aria-label=\"{Esc(title)}\">");
@@ -43,7 +45,11 @@ internal static class SvgBarChart
                 svg.Append(inv, $"<rect x=\"{x}\" y=\"{y0:F1}\" width=\"{BarWidth}\" height=\"{Math.Max(y1 - y0, 0.5):F1}\" class=\"{cls}\"><title>{Esc(tip)}</title></rect>");
             }
         }
-        svg.Append(inv, $"<text x=\"{Left}\" y=\"{Height - 4}\" class=\"a\">{Esc(axis)}</text></svg>");
+        if (shortLabels)
+            for (int i = 0; i < labels.Count; i++)
+                svg.Append(inv, $"<text x=\"{Left + i * (BarWidth + Gap) + BarWidth / 2.0:F1}\" y=\"{Height - 6}\" class=\"a\" text-anchor=\"middle\">{Esc(labels[i])}</text>");
+        else svg.Append(inv, $"<text x=\"{Left}\" y=\"{Height - 4}\" class=\"a\">graph order →</text>");
+        svg.Append("</svg>");
         return svg.ToString();
     }
 
