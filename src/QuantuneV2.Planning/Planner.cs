@@ -84,10 +84,12 @@ public static class Planner
             clock.Restart();
             var ranked = SensitivityRanking.Rank(SensitivityAnalysis.Run(fused, plan, count, fill, workers, progress, out var traces), options.Score);
             var rounding = RoundingNoise.Measure(fused, tensors, activations, count, fill, workers, progress);
+            noise = NoiseModel.Measure(fused, layers, tensors, options, count, fill, workers, progress);
+            if (noise.Outputs.All(traces.ContainsKey))
+                noise = noise.CalibratedTo(noise.Outputs.Sum(o => traces[o].Energy.Noise) / noise.Outputs.Sum(o => traces[o].Energy.Signal));
             analysisTime = clock.Elapsed;
             tensors = [.. tensors.Select(t => t with { RoundingSqnrDb = rounding[t.Name].Decibels })];
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
-            noise = new NoiseModel(fused, layers, traces, rounding);
             if (options.Baseline == "quantunev2")
                 layers = options.Selection == "score" ? [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })] : BoundaryAwareRanks(noise, layers, ranked);
         }

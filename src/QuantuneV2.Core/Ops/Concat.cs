@@ -49,6 +49,31 @@ public sealed class Concat : Op
         return (outer, Enumerable.Range(0, ctx.InputCount).Select(i => ctx.InputDims(i)[axis] * inner).ToArray(), outDims[axis] * inner);
     }
 
+    /// <summary>The backward: each input gets its block of the output's cotangent.</summary>
+    public override BackwardKernel CreateBackward(KernelContext ctx)
+    {
+        var (outer, blocks, outBlock) = Layout(ctx);
+        return new Backward(outer, blocks, outBlock);
+    }
+
+    private sealed class Backward(int outer, int[] blocks, int outBlock) : BackwardKernel
+    {
+        public override void Run(Tensor?[] inputs, Tensor output, ReadOnlySpan<float> outputGradient, float[]?[] inputGradients)
+        {
+            int offset = 0;
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                if (inputGradients[i] is { } g)
+                    for (int o = 0; o < outer; o++)
+                    {
+                        var target = g.AsSpan(o * blocks[i], blocks[i]);
+                        System.Numerics.Tensors.TensorPrimitives.Add(target, outputGradient.Slice(o * outBlock + offset, blocks[i]), target);
+                    }
+                offset += blocks[i];
+            }
+        }
+    }
+
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var (outer, blocks, outBlock) = Layout(ctx);

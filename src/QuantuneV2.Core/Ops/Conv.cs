@@ -74,18 +74,50 @@ public sealed class Conv : Op
     {
         var xDims = ctx.InputDims(0);
         var wDims = ctx.InputDims(1);
-        var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
-        int groups = (int)ctx.Int("group", 1);
         // Constant 2-D convolutions (every real CNN layer) take the packed SIMD path; the rest the direct loop.
-        if (g.Rank == 2 && ctx.Constant(1) is { } w && (!ctx.HasInput(2) || ctx.Constant(2) is not null))
-        {
-            var (top, bottom) = g.Pads(0, xDims[2]);
-            var (left, right) = g.Pads(1, xDims[3]);
-            var geometry = new Conv2dGeometry(xDims[1], xDims[2], xDims[3], wDims[0], g.Kernel[0], g.Kernel[1], g.Strides[0], g.Strides[1],
-                g.Dilations[0], g.Dilations[1], top, left, bottom, right, groups);
+        if (Geometry2d(ctx) is { } geometry && ctx.Constant(1) is { } w && (!ctx.HasInput(2) || ctx.Constant(2) is not null))
             return new PackedKernel(new Conv2d(geometry, w.Floats, ctx.Constant(2) is { } b ? b.Floats : default, activation), xDims[0]);
+        var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
+        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1));
+    }
+
+    /// <summary>The node's geometry as a 2-D convolution, or null for 1-D and 3-D ones.</summary>
+    private static Conv2dGeometry? Geometry2d(KernelContext ctx)
+    {
+        var xDims = ctx.InputDims(0);
+        var wDims = ctx.InputDims(1);
+        var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
+        if (g.Rank != 2) return null;
+        var (top, bottom) = g.Pads(0, xDims[2]);
+        var (left, right) = g.Pads(1, xDims[3]);
+        return new Conv2dGeometry(xDims[1], xDims[2], xDims[3], wDims[0], g.Kernel[0], g.Kernel[1], g.Strides[0], g.Strides[1],
+            g.Dilations[0], g.Dilations[1], top, left, bottom, right, (int)ctx.Int("group", 1));
+    }
+
+    public override BackwardKernel? CreateBackward(KernelContext ctx) => CreateBackward(ctx, Activation.None);
+
+    /// <summary>
+    /// The backward of Conv and FusedConv (2-D, constant weights): the cotangent goes through the activation's
+    /// derivative, then to x by the transposed convolution and as it is to the residual z.
+    /// </summary>
+    internal static BackwardKernel? CreateBackward(KernelContext ctx, Activation activation) =>
+        Geometry2d(ctx) is { } geometry && ctx.Constant(1) is { } w
+            ? new ConvBackward(new Conv2dBackwardData(geometry, w.Floats), activation, ctx.InputDims(0)[0])
+            : null;
+
+    private sealed class ConvBackward(Conv2dBackwardData data, Activation activation, int batch) : BackwardKernel
+    {
+        private float[] _scaled = [];
+
+        public override void Run(Tensor?[] inputs, Tensor output, ReadOnlySpan<float> outputGradient, float[]?[] inputGradients)
+        {
+            if (_scaled.Length != outputGradient.Length) _scaled = new float[outputGradient.Length];
+            FusedActivation.Derivative(activation, output.Floats, outputGradient, _scaled);
+            if (inputGradients.Length > 3 && inputGradients[3] is { } z) System.Numerics.Tensors.TensorPrimitives.Add(z, _scaled, z);
+            if (inputGradients[0] is not { } x) return;
+            int inPlane = x.Length / batch, outPlane = _scaled.Length / batch;
+            for (int n = 0; n < batch; n++) data.Accumulate(_scaled.AsSpan(n * outPlane, outPlane), x.AsSpan(n * inPlane, inPlane));
         }
-        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], groups);
     }
 
     /// <summary>Weights packed once at creation; one image of the batch per call, with the kernel's own scratch.</summary>

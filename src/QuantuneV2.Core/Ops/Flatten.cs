@@ -33,4 +33,6 @@ public sealed class Flatten : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => CopyKernel.Instance;
+
+    public override BackwardKernel CreateBackward(KernelContext ctx) => PassThroughBackward.Instance;
 }

@@ -35,6 +35,28 @@ public static class FusedActivation
         }
     }
 
+    /// <summary>
+    /// Multiplies <paramref name="gradient"/> by the activation's derivative at each point, read off its
+    /// output <paramref name="y"/> (the backward of an epilogue). A HardSwish output below 0 has two
+    /// pre-images; the one above −1.5 is taken.
+    /// </summary>
+    public static void Derivative(Activation a, ReadOnlySpan<float> y, ReadOnlySpan<float> gradient, Span<float> result)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            float v = y[i];
+            float d = a.Kind switch
+            {
+                ActivationKind.None => 1f,
+                ActivationKind.Relu => v > 0 ? 1f : 0f,
+                ActivationKind.Clip => v > a.Min && v < a.Max ? 1f : 0f,
+                ActivationKind.LeakyRelu => v > 0 ? 1f : a.Alpha,
+                _ => v >= 3f ? 1f : v == 0f ? 0f : (2f * (-1.5f + MathF.Sqrt(Math.Max(2.25f + 6f * v, 0f))) + 3f) / 6f,
+            };
+            result[i] = d * gradient[i];
+        }
+    }
+
     public static IEnumerable<IR.Attribute> Attributes(Activation a) => a.Kind switch
     {
         ActivationKind.None => [],

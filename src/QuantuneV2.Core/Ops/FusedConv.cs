@@ -23,4 +23,6 @@ public sealed class FusedConv : Op
         (n.OpType == "FusedConv" && n.Domain == OpRegistry.QuantuneDomain && !n.HasAttribute("activation") && (allowResidual || n.InputAt(3).Length == 0));
 
     public override Kernel CreateKernel(KernelContext ctx) => Conv.CreateKernel(ctx, FusedActivation.Read(ctx), residual: ctx.HasInput(3));
+
+    public override BackwardKernel? CreateBackward(KernelContext ctx) => Conv.CreateBackward(ctx, FusedActivation.Read(ctx));
 }

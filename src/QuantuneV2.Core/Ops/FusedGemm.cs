@@ -20,4 +20,6 @@ public sealed class FusedGemm : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => Gemm.CreateKernel(ctx, FusedActivation.Read(ctx));
+
+    public override BackwardKernel? CreateBackward(KernelContext ctx) => Gemm.CreateBackward(ctx, FusedActivation.Read(ctx));
 }

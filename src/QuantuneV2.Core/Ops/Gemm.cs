@@ -28,6 +28,16 @@ public sealed class Gemm : Op
 
     public override Kernel CreateKernel(KernelContext ctx) => CreateKernel(ctx, Activation.None);
 
+    public override BackwardKernel? CreateBackward(KernelContext ctx) => CreateBackward(ctx, Activation.None);
+
+    /// <summary>The backward of Gemm and FusedGemm to A, for constant B and C and A not transposed.</summary>
+    internal static BackwardKernel? CreateBackward(KernelContext ctx, Activation activation)
+    {
+        if (ctx.Int("transA", 0) != 0 || ctx.Constant(1) is not { } b || (ctx.HasInput(2) && ctx.Constant(2) is null)) return null;
+        var a = ctx.InputDims(0);
+        return new MatrixBackward(b.Floats.ToArray(), ctx.Int("transB", 0) != 0, a[0], ctx.OutputDims(0)[1], a[1], ctx.Float("alpha", 1f), activation);
+    }
+
     /// <summary>y = act(alpha·op(A)·op(B) + beta·C) for Gemm and FusedGemm: the activation runs in place after the product.</summary>
     internal static Kernel CreateKernel(KernelContext ctx, Activation activation)
     {

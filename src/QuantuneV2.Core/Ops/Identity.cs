@@ -17,4 +17,6 @@ public sealed class Identity : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => CopyKernel.Instance;
+
+    public override BackwardKernel CreateBackward(KernelContext ctx) => PassThroughBackward.Instance;
 }

@@ -30,6 +30,14 @@ public sealed class MatMul : Op
         ctx.SetOutput(0, DataType.Float, new Shape([.. dims]));
     }
 
+    /// <summary>The backward to a for a matrix a and a constant matrix b (the int8 form's case).</summary>
+    public override BackwardKernel? CreateBackward(KernelContext ctx)
+    {
+        var a = ctx.InputDims(0);
+        if (a.Length != 2 || ctx.Constant(1) is not { Rank: 2 } b) return null;
+        return new MatrixBackward(b.Floats.ToArray(), false, a[0], b.Dims[1], a[1], 1f, default);
+    }
+
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var a = ctx.InputDims(0);

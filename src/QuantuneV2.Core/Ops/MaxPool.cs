@@ -23,6 +23,30 @@ public sealed class MaxPool : PoolBase
         });
     }
 
+    /// <summary>The backward: each window's cotangent goes to the first position holding its maximum.</summary>
+    public override BackwardKernel CreateBackward(KernelContext ctx)
+    {
+        var inDims = ctx.InputDims(0);
+        var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        return new Backward(w, Planes(inDims));
+    }
+
+    private sealed class Backward(Window3d w, int planes) : BackwardKernel
+    {
+        public override void Run(Tensor?[] inputs, Tensor output, ReadOnlySpan<float> outputGradient, float[]?[] inputGradients)
+        {
+            if (inputGradients[0] is not { } gx) return;
+            var x = inputs[0]!.Floats;
+            var y = output.Floats;
+            int o = 0;
+            for (int p = 0; p < planes; p++)
+                for (int z = 0; z < w.Out[0]; z++)
+                    for (int yy = 0; yy < w.Out[1]; yy++)
+                        for (int xx = 0; xx < w.Out[2]; xx++, o++)
+                            gx[p * w.InPlane + First(w, x.Slice(p * w.InPlane, w.InPlane), y[o], z, yy, xx)] += outputGradient[o];
+        }
+    }
+
     private readonly struct Max : IWindowReducer
     {
         public float Seed => float.NegativeInfinity;

@@ -19,6 +19,12 @@ public abstract class Op
     /// <summary>A kernel bound to the node's concrete shapes. Constant inputs may be pre-packed here.</summary>
     public abstract Kernel CreateKernel(KernelContext ctx);
 
+    /// <summary>
+    /// The transposed Jacobian of the node at its concrete shapes, for first-order noise propagation; null
+    /// when the op has none (an analysis then stops at the node's inputs).
+    /// </summary>
+    public virtual BackwardKernel? CreateBackward(KernelContext ctx) => null;
+
     /// <summary>The oldest opset whose definition of this op we implement (older ones differ in meaning).</summary>
     public virtual long MinOpset => 6;
 

@@ -72,4 +72,6 @@ public sealed class Reshape : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => CopyKernel.Instance;
+
+    public override BackwardKernel CreateBackward(KernelContext ctx) => PassThroughBackward.Instance;
 }

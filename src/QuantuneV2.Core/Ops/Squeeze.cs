@@ -44,4 +44,6 @@ public sealed class Squeeze : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => CopyKernel.Instance;
+
+    public override BackwardKernel CreateBackward(KernelContext ctx) => PassThroughBackward.Instance;
 }

@@ -34,4 +34,6 @@ public sealed class Unsqueeze : Op
     }
 
     public override Kernel CreateKernel(KernelContext ctx) => CopyKernel.Instance;
+
+    public override BackwardKernel CreateBackward(KernelContext ctx) => PassThroughBackward.Instance;
 }

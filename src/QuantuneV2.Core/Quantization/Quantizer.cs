@@ -285,6 +285,24 @@ public static class Quantizer
         }
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Weights"/>: <paramref name="weights"/> (output channels first) as the constant
+    /// input 1 of <paramref name="node"/> expects it, e.g. to run the layer with its dequantized int8 weights.
+    /// </summary>
+    public static Tensor InNodeLayout(Graph graph, Node node, Tensor weights)
+    {
+        if (node.OpType is "Conv" or "FusedConv") return weights;
+        var b = graph.Constants[node.Inputs[1]];
+        bool transB = node.FindAttribute("transB")?.I is 1;
+        float alpha = node.FindAttribute("alpha")?.F ?? 1f;
+        int n = weights.Dims[0], k = weights.Dims[1];
+        var w = weights.Floats;
+        var r = new float[n * k];
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++) r[transB ? j * k + p : p * n + j] = alpha == 0 ? 0 : w[j * k + p] / alpha;
+        return Tensor.FromFloats(r, b.Dims);
+    }
+
     /// <summary>Gemm's beta·C as a per-output bias vector, or null when C is not a constant vector (or scalar).</summary>
     private static float[]? GemmBias(Graph graph, Node node)
     {

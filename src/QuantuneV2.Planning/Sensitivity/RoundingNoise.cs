@@ -28,11 +28,16 @@ public static class RoundingNoise
                 var p = new QuantParams(plan.Scale, plan.ZeroPoint, activations);
                 var values = t.Floats;
                 if (rounded.Value!.Length != values.Length) rounded.Value = new float[values.Length];
-                var q = rounded.Value;
-                for (int e = 0; e < values.Length; e++) q[e] = p.Dequantize(p.Quantize(values[e]));
-                perSample[i, slot[name]] = SqnrAccumulator.Of(values, q);
+                Round(p, values, rounded.Value);
+                perSample[i, slot[name]] = SqnrAccumulator.Of(values, rounded.Value);
             });
         rounded.Dispose();
         return slot.ToDictionary(kv => kv.Key, kv => SqnrAccumulator.Sum(Enumerable.Range(0, count).Select(i => perSample[i, kv.Value])), StringComparer.Ordinal);
+    }
+
+    /// <summary>Each value as 8 bits store it: quantized with <paramref name="p"/> (rounding and clipping), then dequantized.</summary>
+    public static void Round(QuantParams p, ReadOnlySpan<float> values, Span<float> rounded)
+    {
+        for (int e = 0; e < values.Length; e++) rounded[e] = p.Dequantize(p.Quantize(values[e]));
     }
 }

@@ -1,4 +1,3 @@
-using QuantuneV2.Core.Analysis;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Sensitivity;
@@ -7,15 +6,11 @@ namespace QuantuneV2.Tests.Sensitivity;
 
 public class NoiseModelTests
 {
-    // x → Conv a → MaxPool p → Conv b → Softmax → y, with hand-picked energies (signal, noise) per value.
-    // Gains, from the end: G(yb) = 1/S(yb) = 0.02 (Softmax keeps the NSR);
-    // b: own noise = 0.001·50 (weights, 30 dB) + 0.25 (rounding of yb), passed = 0.5 − 0.3 = 0.2 of yp's 1.0 → G(yp) = 0.004;
-    // p: passes all its input noise → G(ya) = 0.004; a: its own noise 0.01·100 + 0.4 = 1.4 exceeds all of ya's 1.0, so
-    // ya's noise is split between x and a's own in proportion to 0.01 (x's NSR × S(ya)) and 1.4: x passed 1.0·0.01/1.41 of
-    // its 0.01 → G(x) = 0.004/1.41.
-    // Sources at the output: weights a 1.0·0.004, weights b 0.05·0.02, rounding x 0.01·G(x), rounding ya 0.4·0.004,
-    // rounding yp 0.4·0.004 (only when p is fp32 and b int8: an int8 MaxPool re-uses its input's encoding), rounding yb 0.25·0.02.
-    private const double Wa = 0.004, Wb = 0.001, Rx = 0.01 * 0.004 / 1.41, Rya = 0.0016, Ryp = 0.0016, Ryb = 0.005;
+    // x → Conv a → MaxPool p → Conv b → Softmax → y. Each source gets its own projection row holding the square
+    // root of its output noise, so the predicted NSR of a mix is the sum of the noises of the sources it keeps on:
+    // weights a and b, and the rounding of x, ya, yp (only stored when p is fp32 and b int8: an int8 MaxPool
+    // re-uses its input's encoding) and yb.
+    private const double Wa = 0.004, Wb = 0.001, Rx = 0.0002, Rya = 0.0016, Ryp = 0.0016, Ryb = 0.005;
     private static NoiseModel Chain()
     {
         var w = Tensor.FromFloats([1f], 1, 1, 1, 1);
@@ -28,23 +23,21 @@ public class NoiseModelTests
                 new Node("s", "Softmax", ["yb"], ["y"]),
             ],
             [KeyValuePair.Create("wa", w), KeyValuePair.Create("wb", w)]);
-        static PlanLayer Layer(string name, string op, double weightDb) =>
-            new(name, op, 0, PlanLayer.Int8, "", Sensitivity: new PlanLayerSensitivity(weightDb, 0, 0, 0, 0, 0, 0));
-        var traces = new Dictionary<string, ValueNoise>
+        PlanLayer[] layers = [new("a", "Conv", 0, PlanLayer.Int8, ""), new("p", "MaxPool", 0, PlanLayer.Int8, ""), new("b", "Conv", 0, PlanLayer.Int8, "")];
+        var sources = NoiseModel.Sources(graph, layers, WeightTwins.Build(graph, ["a", "p", "b"], new PlanOptions()), ["x", "ya", "yp", "yb"]);
+        var noise = new Dictionary<(bool, string), double>
         {
-            ["x"] = new(new SqnrAccumulator(100, 0.01), 16),
-            ["ya"] = new(new SqnrAccumulator(100, 1.0), 16),
-            ["yp"] = new(new SqnrAccumulator(100, 1.0), 16),
-            ["yb"] = new(new SqnrAccumulator(50, 0.5), 16),
+            [(true, "ya")] = Wa, [(true, "yb")] = Wb, [(false, "x")] = Rx, [(false, "ya")] = Rya, [(false, "yp")] = Ryp, [(false, "yb")] = Ryb,
         };
-        var rounding = new Dictionary<string, SqnrAccumulator>
+        Assert.Equal(noise.Count, sources.Count);
+        var projections = sources.Select((s, k) =>
         {
-            ["x"] = new(100, 0.01),
-            ["ya"] = new(100, 0.4),
-            ["yp"] = new(100, 0.4),
-            ["yb"] = new(50, 0.25),
-        };
-        return new NoiseModel(graph, [Layer("a", "Conv", 20), Layer("p", "MaxPool", double.PositiveInfinity), Layer("b", "Conv", 30)], traces, rounding);
+            var row = new double[sources.Count];
+            row[k] = Math.Sqrt(noise[(s.IsWeights, s.Error.Value)]);
+            return row;
+        }).ToArray();
+        // Output energy 1/R: the model's scale 1/(R·energy) is then 1.
+        return new NoiseModel(sources, projections, 1.0 / NoiseProjection.Projections);
     }
 
     [Theory]
@@ -57,6 +50,14 @@ public class NoiseModelTests
     [InlineData(true, true, true, 0)]
     public void PredictsTheNoiseOfEachMix(bool a, bool p, bool b, double nsr) =>
         Assert.Equal(nsr, Chain().PredictedNsr([a, p, b]), 12);
+
+    [Fact]
+    public void CalibrationScalesEveryPredictionToTheMeasuredAllInt8Noise()
+    {
+        var calibrated = Chain().CalibratedTo(2 * (Wa + Wb + Rx + Rya + Ryb));
+        Assert.Equal(2 * (Wa + Wb + Rx + Rya + Ryb), calibrated.PredictedNsr([false, false, false]), 12);
+        Assert.Equal(2 * (Wb + Ryp + Ryb), calibrated.PredictedNsr([true, true, false]), 12);
+    }
 
     [Fact]
     public void GreedyOrderTakesTheLargestReductionEachStep()
@@ -79,4 +80,24 @@ internal sealed class Tolerance(double epsilon) : IEqualityComparer<double>
 {
     public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
     public int GetHashCode(double obj) => 0;
+}
+
+public class NoiseModelCorrelationTests
+{
+    [Fact]
+    public void SourcesThatCancelAtTheOutputPredictLessThanTheirSum()
+    {
+        // Two weight sources whose projections are opposite in one row: together they cancel there, so both on
+        // (0² + 1²) is less than either alone (1² + 0.5²), not the sum of the two.
+        var graph = Graph.Create("two", new ModelInfo(), [new ValueInfo("x", new TensorType(DataType.Float, new Shape([Dim.Of(1), Dim.Of(1), Dim.Of(2), Dim.Of(2)])))],
+            [new ValueInfo("y", new TensorType(DataType.Undefined, null))],
+            [new Node("a", "Conv", ["x", "w"], ["ya"]), new Node("b", "Conv", ["ya", "w"], ["y"])],
+            [KeyValuePair.Create("w", Tensor.FromFloats([1f], 1, 1, 1, 1))]);
+        PlanLayer[] layers = [new("a", "Conv", 0, PlanLayer.Int8, ""), new("b", "Conv", 0, PlanLayer.Int8, "")];
+        var sources = NoiseModel.Sources(graph, layers, WeightTwins.Build(graph, ["a", "b"], new PlanOptions()), []);
+        var model = new NoiseModel(sources, [[1.0, 0.5], [-1.0, 0.5]], 1.0 / NoiseProjection.Projections);
+        Assert.Equal(1.0, model.PredictedNsr([false, false]), 12);
+        Assert.Equal(1.25, model.PredictedNsr([false, true]), 12);
+        Assert.Equal(1.25, model.PredictedNsr([true, false]), 12);
+    }
 }
