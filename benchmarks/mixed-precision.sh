@@ -8,6 +8,7 @@
 #   FLAGS   quantization options (default the hard setting "--per-tensor --activations int8")
 #   K       fp32 layers per plan (default 3);  BLOCK_K  fp32 blocks in block mode (default 1, 0 = skip)
 #   LIMIT   evaluate on the first LIMIT samples (default: all)
+#   ONLY    run only the plans whose label contains this text, e.g. "boundary-aware" (default: all)
 # Data as in accuracy.sh: Fashion-MNIST calibrates on 500 train images and evaluates on the test set,
 # ImageNet SqueezeNet calibrates on the first 100 sample images and evaluates on the other 900.
 source "$(dirname "$0")/cli-setup.sh"
@@ -21,6 +22,7 @@ for m in $MODELS; do
   datasets "$m"
   run() { # run LABEL FP32 QUANTIZE-OPTIONS...
     local label=$1 fp32=$2; shift 2
+    [[ -z "${ONLY:-}" || "$label" == *"$ONLY"* ]] || return 0
     # shellcheck disable=SC2086
     "$Q" quantize "$QUANTUNE_SHARED/models/$m.onnx" --calib "$cal" $FLAGS "$@" -o "$W/plan.json" --json > "$W/q.json"
     "$Q" eval "$QUANTUNE_SHARED/models/$m.onnx" --plan "$W/plan.json" --data "$tst" ${LIMIT:+--limit "$LIMIT"} --json > "$W/e.json"

@@ -5,7 +5,7 @@
 # 0.25, summing to 1) by its mean Spearman correlation with the baseline's ranking over the models.
 # Knobs: FLAGS (quantization options, default the hard setting "--per-tensor --activations int8"),
 # LIMIT (calibration samples, default 100). Also prints the cost table: the analysis (fp32 + all-int8 traces
-# and the rounding pass) against the one-at-a-time baseline's n + 1 inference sets, on the same samples.
+# plus the rounding pass and the noise projections) against the one-at-a-time baseline's n + 1 inference sets, on the same samples.
 source "$(dirname "$0")/cli-setup.sh"
 FLAGS="${FLAGS---per-tensor --activations int8}"
 LIMIT="${LIMIT:-100}"

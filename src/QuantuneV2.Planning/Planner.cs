@@ -87,11 +87,11 @@ public static class Planner
             noise = NoiseModel.Measure(fused, layers, tensors, options, count, fill, workers, progress);
             if (noise.Outputs.All(traces.ContainsKey))
                 noise = noise.CalibratedTo(noise.Outputs.Sum(o => traces[o].Energy.Noise) / noise.Outputs.Sum(o => traces[o].Energy.Signal));
-            analysisTime = clock.Elapsed;
             tensors = [.. tensors.Select(t => t with { RoundingSqnrDb = rounding[t.Name].Decibels })];
             layers = [.. layers.Zip(ranked, (l, r) => l with { Sensitivity = Sensitivity(r) })];
             if (options.Baseline == "quantunev2")
                 layers = options.Selection == "score" ? [.. layers.Zip(ranked, (l, r) => l with { Rank = r.Rank })] : BoundaryAwareRanks(noise, layers, ranked);
+            analysisTime = clock.Elapsed;
         }
         if (options.Baseline == "one-at-a-time" && chooses)
         {

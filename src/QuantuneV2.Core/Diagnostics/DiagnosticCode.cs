@@ -30,6 +30,7 @@ public enum DiagnosticCode
     NonFiniteActivations = 51,
     DeadWeightChannels = 52,
     AccuracyTargetUnreached = 53,
+    DuplicateModelClass = 60,
 }
 
 public static class DiagnosticCodes

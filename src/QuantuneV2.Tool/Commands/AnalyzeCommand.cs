@@ -61,7 +61,7 @@ internal static class AnalyzeCommand
             Db(l.Sensitivity.OutputSqnrDb), Db(l.Sensitivity.SqnrDeltaDb), l.Sensitivity.Mse.ToString("E2", inv), l.Sensitivity.Score.ToString("F3", inv),
         }).ToList();
         Table.Print(["rank", "layer", "op", "MACs", "weight dB", "input dB", "output dB", "delta dB", "MSE", "score"], rows, rightAligned: [0, 3, 4, 5, 6, 7, 8, 9]);
-        Console.WriteLine(string.Create(inv, $"{layers.Count} layers; two inferences over {result.Plan.Calibration.Samples} samples in {result.AnalysisTime.TotalSeconds:F1} s"));
+        Console.WriteLine(string.Create(inv, $"{layers.Count} layers; analysis (fp32 and int8 inferences, noise projections) over {result.Plan.Calibration.Samples} samples in {result.AnalysisTime.TotalSeconds:F1} s"));
         if (result.Plan.PredictedSqnrDb is { Count: > 0 } curve)
             Console.WriteLine(string.Create(inv, $"predicted output SQNR ({result.Plan.Options.Selection} ranking), k = layers fp32: ") +
                 string.Join(", ", new[] { 0, 1, 2, 3, 5, 10 }.Where(k => k < curve.Count).Select(k => string.Create(inv, $"k={k} {curve[k]:F1} dB"))));

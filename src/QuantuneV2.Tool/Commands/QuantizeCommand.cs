@@ -16,6 +16,7 @@ internal static class QuantizeCommand
         [
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
+            new OptionSpec("weights", "OUT.bin", "also write the quantized model's weights as one binary file (what the build embeds; docs/msbuild.md)"),
             new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
             new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
@@ -33,9 +34,11 @@ internal static class QuantizeCommand
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
-        PlanFile.Save(result.Plan, output);
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
+        if (args.Value("weights") is { } weights) WeightsFile.Save(result.Quantized, weights);
         PlanArguments.SaveReport(args, result.Plan);
+        // The plan last: a build takes it as the sign that every artefact of the run is there.
+        PlanFile.Save(result.Plan, output);
         var plan = result.Plan;
         var s = plan.Summary;
         double perSample = plan.Calibration.Samples == 0 ? 0 : result.CalibrationTime.TotalSeconds / plan.Calibration.Samples;
@@ -62,6 +65,7 @@ internal static class QuantizeCommand
             if (s.PredictedSqnrDb is { } predicted) json["predicted_sqnr_db"] = Math.Round(predicted, 3);
             if (PlanArguments.ValidationJson(result.Plan) is { } validation) json["validation"] = validation;
             if (qdq is not null) json["qdq"] = Path.GetFullPath(qdq);
+            if (args.Value("weights") is { } weightsPath) json["weights"] = Path.GetFullPath(weightsPath);
             if (args.Value("report") is { } report) json["report"] = Path.GetFullPath(report);
             if (plan.Search is { } search)
                 json["search"] = new Dictionary<string, object>

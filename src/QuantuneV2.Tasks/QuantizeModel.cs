@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace QuantuneV2.Tasks;
+
+/// <summary>
+/// Quantizes one model by running `quantune quantize` out of process (so MSBuild nodes never load or lock
+/// our assemblies): writes the plan, the weights and optionally the report, then logs a one-line summary.
+/// The tool's QV-coded warnings and errors are in the canonical compiler format and reach the build log and
+/// the IDE's error list as they are; its progress lines show at detailed verbosity.
+/// </summary>
+public sealed class QuantizeModel : ToolTask
+{
+    private readonly List<string> _stdout = [];
+
+    /// <summary>The quantune tool's main assembly (quantune.dll), run with the current dotnet host.</summary>
+    [Required] public string ToolAssembly { get; set; } = "";
+    [Required] public string Model { get; set; } = "";
+    [Required] public string PlanPath { get; set; } = "";
+    [Required] public string WeightsPath { get; set; } = "";
+    /// <summary>The generated class, for messages.</summary>
+    public string ClassName { get; set; } = "";
+    public string ReportPath { get; set; } = "";
+    /// <summary>A dataset spec (JSON); empty: synthetic calibration (the tool warns).</summary>
+    public string Calibration { get; set; } = "";
+    public string Fp32Layers { get; set; } = "";
+    public string AccuracyTarget { get; set; } = "";
+    public string Validation { get; set; } = "";
+    public string Method { get; set; } = "";
+    public string Activations { get; set; } = "";
+    public string PerChannel { get; set; } = "";
+    public string ReduceRange { get; set; } = "";
+    public string Exclude { get; set; } = "";
+    public string ExcludeOps { get; set; } = "";
+    public string Selection { get; set; } = "";
+    public string CalibrationLimit { get; set; } = "";
+
+    protected override string ToolName => "dotnet";
+
+    // Progress and the tool's stdout are details; warnings and errors keep their own level.
+    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
+    protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;
+
+    protected override string GenerateFullPathToTool() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : ToolName;
+
+    protected override string GenerateCommandLineCommands()
+    {
+        var b = new CommandLineBuilder();
+        b.AppendSwitch("exec");
+        b.AppendFileNameIfNotNull(ToolAssembly);
+        b.AppendSwitch("quantize");
+        b.AppendFileNameIfNotNull(Model);
+        Option(b, "--calib", Calibration);
+        Option(b, "--fp32-layers", Fp32Layers);
+        Option(b, "--accuracy-target", AccuracyTarget);
+        Option(b, "--val", Validation);
+        Option(b, "--method", Method);
+        Option(b, "--activations", Activations);
+        Option(b, "--exclude", Exclude);
+        Option(b, "--exclude-op", ExcludeOps);
+        Option(b, "--selection", Selection);
+        Option(b, "--limit", CalibrationLimit);
+        if (IsFalse(PerChannel)) b.AppendSwitch("--per-tensor");
+        if (IsTrue(ReduceRange)) b.AppendSwitch("--reduce-range");
+        Option(b, "--weights", WeightsPath);
+        Option(b, "--report", ReportPath);
+        Option(b, "-o", PlanPath);
+        b.AppendSwitch("--json");
+        return b.ToString();
+    }
+
+    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
+    {
+        if (singleLine.StartsWith('{') || _stdout.Count > 0) _stdout.Add(singleLine);
+        if (singleLine.Contains("warning QV0050:", StringComparison.Ordinal))
+            singleLine += $" — in the project: <QuantizedModel Include=\"{Path.GetFileName(Model)}\" Calibration=\"calib.json\" /> (docs/msbuild.md)";
+        base.LogEventsFromTextOutput(singleLine, messageImportance);
+    }
+
+    public override bool Execute()
+    {
+        bool ok = base.Execute() && !Log.HasLoggedErrors;
+        if (!ok)
+        {
+            // The tool writes the plan last; without it nothing of this run may look complete.
+            foreach (var path in new[] { PlanPath, WeightsPath, ReportPath })
+                if (path.Length > 0 && File.Exists(path)) File.Delete(path);
+            return false;
+        }
+        Log.LogMessage(MessageImportance.Normal, Summary());
+        return true;
+    }
+
+    /// <summary>"model.onnx → ResNet18: 18 int8 / 3 fp32 layers, predicted output SQNR 36.1 dB, 12.3 s; report: …".</summary>
+    private string Summary()
+    {
+        var name = $"{Path.GetFileName(Model)} → {(ClassName.Length > 0 ? ClassName : Path.GetFileNameWithoutExtension(Model))}";
+        try
+        {
+            using var json = JsonDocument.Parse(string.Join("\n", _stdout));
+            var r = json.RootElement;
+            int layers = r.GetProperty("layers").GetInt32(), int8 = r.GetProperty("int8_layers").GetInt32();
+            var predicted = r.TryGetProperty("predicted_sqnr_db", out var p) ? string.Create(CultureInfo.InvariantCulture, $", predicted output SQNR {p.GetDouble():F1} dB") : "";
+            var report = ReportPath.Length > 0 ? $"; report: {ReportPath}" : "";
+            return string.Create(CultureInfo.InvariantCulture, $"quantune: {name}: {int8} int8 / {layers - int8} fp32 layers{predicted}, {r.GetProperty("seconds").GetDouble():F1} s{report}");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return $"quantune: {name}: quantized ({PlanPath})";
+        }
+    }
+
+    private static void Option(CommandLineBuilder b, string name, string value)
+    {
+        if (value.Length == 0) return;
+        b.AppendSwitch(name);
+        b.AppendFileNameIfNotNull(value);
+    }
+
+    private static bool IsTrue(string v) => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
+    private static bool IsFalse(string v) => string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
+}

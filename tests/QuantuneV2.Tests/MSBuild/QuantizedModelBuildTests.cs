@@ -1,0 +1,93 @@
+namespace QuantuneV2.Tests.MSBuild;
+
+/// <summary>Real `dotnet build`s of projects that use the packed QuantuneV2.Build as a user would.</summary>
+[Collection(PackageFeedCollection.Name)]
+public class QuantizedModelBuildTests(PackageFeed feed)
+{
+    private const string Ran = "quantune: model.onnx → ";
+    private const string Skipped = "Skipping target \"QuantuneV2Quantize\" because all output files are up-to-date";
+
+    private static string Model => SharedData.Require("models/fmnist/resnet18.bn.onnx");
+
+    [Fact]
+    public void BuildQuantizesRebuildSkipsAnOptionChangeReRunsAndCleanRemoves()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" ClassName="Net" Fp32Layers="none" />""");
+        app.Copy(Model, "model.onnx");
+
+        var (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "Net: 22 int8 / 0 fp32 layers", log);
+        Assert.Matches(@"model\.onnx ?: warning QV0050: ", log); // no calibration data: synthetic, with a warning
+        foreach (var file in new[] { "Net.plan.json", "Net.weights", "Net.report.html" })
+            Assert.True(File.Exists(Path.Combine(app.Artefacts, file)), $"{file} missing");
+        Assert.StartsWith("QVW1", File.ReadAllText(Path.Combine(app.Artefacts, "Net.weights"))[..4]);
+
+        (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Skipped, log);
+        Assert.DoesNotContain(Ran, log);
+
+        app.WriteProject("""<QuantizedModel Include="model.onnx" ClassName="Net" Fp32Layers="2" />""");
+        (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "Net: 20 int8 / 2 fp32 layers", log);
+
+        (code, log) = app.Dotnet("clean");
+        Assert.True(code == 0, log);
+        Assert.Empty(Directory.Exists(app.Artefacts) ? Directory.GetFiles(app.Artefacts) : []);
+    }
+
+    [Fact]
+    public void TwoItemsOfOneModelAreBuiltAndReRunSeparately()
+    {
+        var app = feed.CreateConsumer("""
+            <QuantizedModel Include="model.onnx" ClassName="A" Fp32Layers="none" />
+            <QuantizedModel Include="model.onnx" ClassName="B" Fp32Layers="1" />
+            """);
+        app.Copy(Model, "model.onnx");
+        var (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "A: 22 int8 / 0 fp32", log);
+        Assert.Contains(Ran + "B: 21 int8 / 1 fp32", log);
+
+        app.WriteProject("""
+            <QuantizedModel Include="model.onnx" ClassName="A" Fp32Layers="2" />
+            <QuantizedModel Include="model.onnx" ClassName="B" Fp32Layers="1" />
+            """);
+        (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "A: 20 int8 / 2 fp32", log);
+        Assert.DoesNotContain(Ran + "B:", log);
+    }
+
+    [Fact]
+    public void ABrokenModelFailsWithItsCodeAndLeavesNoArtefacts()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="broken.onnx" />""");
+        File.WriteAllBytes(Path.Combine(app.Folder, "broken.onnx"), [0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x01]);
+        var (code, log) = app.Dotnet("build -v n");
+        Assert.NotEqual(0, code);
+        Assert.Matches(@"broken\.onnx ?: error QV000\d", log);
+        Assert.Empty(Directory.Exists(app.Artefacts) ? Directory.GetFiles(app.Artefacts, "*.plan.json").Concat(Directory.GetFiles(app.Artefacts, "*.weights")) : []);
+    }
+
+    [Fact]
+    public void MissingCalibrationDataAndDuplicateClassNamesAreClearErrors()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" Calibration="data/missing.json" />""");
+        app.Copy(Model, "model.onnx");
+        var (code, log) = app.Dotnet("build -v n");
+        Assert.NotEqual(0, code);
+        Assert.Contains("error QV0030", log);
+        Assert.Contains("missing.json", log);
+
+        app.WriteProject("""
+            <QuantizedModel Include="model.onnx" />
+            <QuantizedModel Include="model.onnx" Fp32Layers="1" />
+            """);
+        (code, log) = app.Dotnet("build -v n");
+        Assert.NotEqual(0, code);
+        Assert.Contains("error QV0060: 2 QuantizedModel items generate the class 'Model'", log);
+    }
+}
