@@ -91,7 +91,13 @@ public sealed record PlanOptions
     [JsonIgnore]
     public QuantType ActivationType => Activations == "int8" ? QuantType.Int8 : QuantType.UInt8;
 
-    public RangeObserver CreateObserver() => RangeObservers.Create(CalibrationMethod, Percentile);
+    /// <summary>
+    /// The observer of one tensor. A graph input is data, not an activation: Entropy would trade its tail for a
+    /// spike (an image's constant background after normalisation is thousands of equal values) and clip the
+    /// image itself, so inputs get MinMax under Entropy.
+    /// </summary>
+    public RangeObserver CreateObserver(bool graphInput) =>
+        graphInput && CalibrationMethod == CalibrationMethod.Entropy ? new MinMaxObserver() : RangeObservers.Create(CalibrationMethod, Percentile);
 
     /// <summary>The quantizer's options with <paramref name="fp32Layers"/> kept fp32.</summary>
     public QuantizationOptions ToQuantizationOptions(IEnumerable<string> fp32Layers) => new()

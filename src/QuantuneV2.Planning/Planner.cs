@@ -50,7 +50,7 @@ public static class Planner
             warnings.Add(new QuantuneWarning(DiagnosticCode.SyntheticCalibration,
                 $"no calibration data: ranges come from {count} random normal inputs, so int8 accuracy will suffer; give a data set spec of real inputs (docs/datasets.md)", modelPath));
         var clock = Stopwatch.StartNew();
-        var ranges = Calibrator.Run(fused, values, count, fill, options.CreateObserver, workers, progress);
+        var ranges = Calibrator.Run(fused, values, count, fill, v => options.CreateObserver(fused.Inputs.Any(i => i.Name == v)), workers, progress);
         var calibrationTime = clock.Elapsed;
         foreach (var v in values.Where(v => ranges[v].NonFiniteCount > 0))
             warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,

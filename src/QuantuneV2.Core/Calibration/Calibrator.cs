@@ -16,9 +16,9 @@ public static class Calibrator
     /// <param name="tensors">Float values of the graph (inputs or node outputs) to calibrate.</param>
     /// <param name="count">Number of samples.</param>
     /// <param name="fill">Writes sample <c>index</c> (the input tensor's contents); called from worker threads.</param>
-    /// <param name="createObserver">Makes the observer of one tensor, e.g. <c>() =&gt; RangeObservers.Create(method)</c>.</param>
+    /// <param name="createObserver">Makes the observer of the named tensor, e.g. <c>_ =&gt; RangeObservers.Create(method)</c>.</param>
     public static Dictionary<string, CalibratedRange> Run(Graph graph, IReadOnlyCollection<string> tensors, int count,
-        Action<int, Span<float>> fill, Func<RangeObserver> createObserver, int threads, IProgressReporter? progress = null)
+        Action<int, Span<float>> fill, Func<string, RangeObserver> createObserver, int threads, IProgressReporter? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (graph.Inputs is [{ Type.DataType: not DataType.Float } input])
@@ -30,7 +30,7 @@ public static class Calibrator
             if (type.DataType != DataType.Float)
                 throw new QuantuneException(DiagnosticCode.UnsupportedDataType, $"cannot calibrate '{name}': it is {DataTypes.Name(type.DataType)}, not float");
         }
-        var observers = tensors.Distinct().ToDictionary(t => t, _ => createObserver());
+        var observers = tensors.Distinct().ToDictionary(t => t, createObserver);
         int passes = observers.Values.Select(o => o.Passes).DefaultIfEmpty(1).Max();
         var runner = new ParallelRunner(graph, Math.Min(threads, Math.Max(count, 1)), observers.Keys);
         for (int pass = 0; pass < passes; pass++)

@@ -27,7 +27,7 @@ public class CalibratorTests
     {
         var (graph, data, tensors) = ResNet18();
         var runs = new[] { 1, 2, 3 }.Select(threads =>
-            Calibrator.Run(graph, tensors, Samples, data.LoadInput, () => RangeObservers.Create(method), threads)).ToList();
+            Calibrator.Run(graph, tensors, Samples, data.LoadInput, _ => RangeObservers.Create(method), threads)).ToList();
         Assert.Equal(tensors.Length, runs[0].Count);
         foreach (var run in runs.Skip(1))
             foreach (var t in tensors) Assert.Equal(runs[0][t], run[t]);
@@ -37,10 +37,10 @@ public class CalibratorTests
     public void MinMaxMatchesTheObservedValuesAndOthersClipInside()
     {
         var (graph, data, tensors) = ResNet18();
-        var minMax = Calibrator.Run(graph, tensors, Samples, data.LoadInput, () => new MinMaxObserver(), 2);
-        var percentile = Calibrator.Run(graph, tensors, Samples, data.LoadInput, () => new PercentileObserver(), 2);
+        var minMax = Calibrator.Run(graph, tensors, Samples, data.LoadInput, _ => new MinMaxObserver(), 2);
+        var percentile = Calibrator.Run(graph, tensors, Samples, data.LoadInput, _ => new PercentileObserver(), 2);
         var progress = new CountingProgress();
-        var entropy = Calibrator.Run(graph, tensors, Samples, data.LoadInput, () => new EntropyObserver(), 2, progress);
+        var entropy = Calibrator.Run(graph, tensors, Samples, data.LoadInput, _ => new EntropyObserver(), 2, progress);
         Assert.Equal(2 * Samples, progress.Count);
         foreach (var t in tensors)
         {
@@ -64,7 +64,7 @@ public class CalibratorTests
     public void UnknownTensorIsReported()
     {
         var (graph, data, _) = ResNet18();
-        var e = Assert.Throws<QuantuneException>(() => Calibrator.Run(graph, ["no-such-value"], 1, data.LoadInput, () => new MinMaxObserver(), 1));
+        var e = Assert.Throws<QuantuneException>(() => Calibrator.Run(graph, ["no-such-value"], 1, data.LoadInput, _ => new MinMaxObserver(), 1));
         Assert.Contains("no-such-value", e.Message);
     }
 

@@ -49,7 +49,7 @@ public class QdqExportTests(ITestOutputHelper output)
         var inputs = Enumerable.Range(0, 8).Select(_ => RandomInput(rng, graph.Inputs[0].Type.Shape!.ToInts())).ToArray();
         var fused = PassPipeline.Run(graph, new PassLog());
         var ranges = Calibrator.Run(fused, [.. Quantizer.ValuesToCalibrate(fused, options)], inputs.Length, (i, t) => inputs[i].Floats.CopyTo(t),
-            () => RangeObservers.Create(CalibrationMethod.MinMax), 1);
+            _ => RangeObservers.Create(CalibrationMethod.MinMax), 1);
         // Widened ranges leave room above ReLU6, so that the integer clamp is a real Clip.
         var int8 = Quantizer.Quantize(fused, ranges.ToDictionary(kv => kv.Key, kv => (kv.Value.Min * 1.5f, kv.Value.Max * 1.5f)), options, new PassLog());
         Assert.Contains(int8.Nodes, n => n.OpType == expectedOp);
