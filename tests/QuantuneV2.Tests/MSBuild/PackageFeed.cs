@@ -4,7 +4,7 @@ namespace QuantuneV2.Tests.MSBuild;
 /// The QuantuneV2.Build package, packed once per test run into a local feed, and consumer projects that
 /// reference it exactly as a user would (PackageReference from that feed). Each consumer restores into the
 /// run's own package folder, so a re-packed package with the same version is never served stale from the
-/// NuGet cache.
+/// NuGet cache. The machine's package sources stay on for what a RID-specific build needs (runtime packs).
 /// </summary>
 public sealed class PackageFeed : IDisposable
 {
@@ -32,7 +32,7 @@ public sealed class PackageFeed : IDisposable
         consumer.WriteProject(items, properties);
         File.WriteAllText(Path.Combine(dir, "Program.cs"), "System.Console.WriteLine(\"built\");\n");
         File.WriteAllText(Path.Combine(dir, "nuget.config"),
-            $"<configuration><packageSources><clear /><add key=\"local\" value=\"{Feed}\" /></packageSources></configuration>\n");
+            $"<configuration><packageSources><add key=\"local\" value=\"{Feed}\" /></packageSources></configuration>\n");
         return consumer;
     }
 

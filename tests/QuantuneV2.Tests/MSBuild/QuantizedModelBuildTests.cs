@@ -22,6 +22,7 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         foreach (var file in new[] { "Net.plan.json", "Net.weights", "Net.report.html" })
             Assert.True(File.Exists(Path.Combine(app.Artefacts, file)), $"{file} missing");
         Assert.StartsWith("QVW1", File.ReadAllText(Path.Combine(app.Artefacts, "Net.weights"))[..4]);
+        Assert.Contains("QuantuneV2.Net.weights", ManifestResources(Path.Combine(app.Folder, "bin", "Debug", "net10.0", "app.dll")));
 
         (code, log) = app.Dotnet("build -v n");
         Assert.True(code == 0, log);
@@ -89,5 +90,28 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         (code, log) = app.Dotnet("build -v n");
         Assert.NotEqual(0, code);
         Assert.Contains("error QV0060: 2 QuantizedModel items generate the class 'Model'", log);
+    }
+
+    [Fact]
+    public void AnArm64BuildHandsTheRidTheClassAndTheWeightsToTheGenerator()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" Fp32Layers="none" />""");
+        app.Copy(Model, "model.onnx");
+        var (code, log) = app.Dotnet("build -r linux-arm64 -v n");
+        Assert.True(code == 0, log);
+        var config = File.ReadAllText(Path.Combine(app.Folder, "obj", "Debug", "net10.0", "linux-arm64", "app.GeneratedMSBuildEditorConfig.editorconfig"));
+        Assert.Contains("build_property.RuntimeIdentifier = linux-arm64", config);
+        Assert.Contains("build_property.PlatformTarget = arm64", config);
+        // Defaults: the class from the file name, the namespace from RootNamespace (the project's name).
+        Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2ClassName = Model", config);
+        Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Namespace = app", config);
+        Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Weights = QuantuneV2.Model.weights", config);
+    }
+
+    private static List<string> ManifestResources(string assembly)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return [.. md.ManifestResources.Select(h => md.GetString(md.GetManifestResource(h).Name))];
     }
 }
