@@ -24,6 +24,9 @@ public static class Planner
     /// <summary>Samples drawn when no calibration data is given.</summary>
     public const int SyntheticSamples = 32;
 
+    /// <summary>A range that clips more than this fraction of a tensor's calibration values is warned about (QV0054).</summary>
+    public const double HeavyClipping = 0.01;
+
     /// <param name="calibration">The calibration data set, or null to calibrate on synthetic inputs (with a warning).</param>
     /// <param name="limit">Use only the first <c>limit</c> calibration samples.</param>
     /// <param name="analyze">Run the sensitivity analysis even when the options do not need it (for `quantune analyze`).</param>
@@ -55,6 +58,12 @@ public static class Planner
         foreach (var v in values.Where(v => ranges[v].NonFiniteCount > 0))
             warnings.Add(new QuantuneWarning(DiagnosticCode.NonFiniteActivations,
                 $"'{v}' took {ranges[v].NonFiniteCount} NaN/infinite values on the calibration data; they are ignored by the range", modelPath, fused.Producer(v)?.DisplayName));
+        foreach (var v in values.Where(v => ranges[v].ClippedFraction > HeavyClipping))
+            warnings.Add(new QuantuneWarning(DiagnosticCode.HeavyClipping,
+                $"the {options.Method} range [{ranges[v].Min:G4}, {ranges[v].Max:G4}] of '{v}' clips {ranges[v].ClippedFraction:P1} of its " +
+                (options.CalibrationMethod == CalibrationMethod.Entropy
+                    ? "non-zero calibration values; KL divergence misjudges activations made of a few repeated values (e.g. a constant image background), try --method percentile"
+                    : "calibration values; check the calibration data"), modelPath, fused.Producer(v)?.DisplayName));
 
         var hazards = WeightHazards.Find(fused, layers, options, modelPath).ToList();
         warnings.AddRange(hazards);

@@ -53,7 +53,7 @@ public static class Calibrator
         return observers.ToDictionary(kv => kv.Key, kv =>
         {
             var (min, max) = kv.Value.Range;
-            return new CalibratedRange(min, max, kv.Value.NonFiniteCount);
+            return new CalibratedRange(min, max, kv.Value.NonFiniteCount, kv.Value.ClippedFraction);
         });
     }
 }

@@ -73,6 +73,12 @@ public abstract class RangeObserver
         }
     }
 
+    /// <summary>
+    /// The fraction of the calibration values that <see cref="Range"/> clips, or null when the
+    /// observer keeps no statistic that tells (MinMax clips nothing; a moving average does not know).
+    /// </summary>
+    public virtual double? ClippedFraction => null;
+
     protected abstract RangeObserver CreateEmpty();
 
     /// <summary>The range from the statistics; only called when at least one finite value was seen.</summary>

@@ -30,6 +30,7 @@ public enum DiagnosticCode
     NonFiniteActivations = 51,
     DeadWeightChannels = 52,
     AccuracyTargetUnreached = 53,
+    HeavyClipping = 54,
     DuplicateModelClass = 60,
 }
 

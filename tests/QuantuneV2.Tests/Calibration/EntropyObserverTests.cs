@@ -28,6 +28,21 @@ public class EntropyObserverTests
     }
 
     [Fact]
+    public void ClippedFractionCountsTheNonZeroValuesBeyondTheThreshold()
+    {
+        var samples = Enumerable.Range(0, 20).Select(s => ObserverRun.Gaussian(10_000, s)).Append([20f, -20f, 19f, 0f, 0f]).ToArray();
+        var observer = new EntropyObserver();
+        var (_, max) = ObserverRun.Range(observer, samples);
+        var nonZero = samples.SelectMany(s => s).Where(v => v != 0).Select(MathF.Abs).ToArray();
+        // The count is by bins: values within one bin (20/2048) of the threshold may land either side.
+        float bin = 20f / 2048;
+        double atLeast = nonZero.Count(v => v >= max + bin) / (double)nonZero.Length;
+        double atMost = nonZero.Count(v => v >= max - bin) / (double)nonZero.Length;
+        Assert.InRange(observer.ClippedFraction!.Value, atLeast, atMost);
+        Assert.True(atLeast > 0);
+    }
+
+    [Fact]
     public void AllZeroDataGivesTheZeroRange() =>
         Assert.Equal((0f, 0f), ObserverRun.Range(new EntropyObserver(), new float[100], new float[7]));
 

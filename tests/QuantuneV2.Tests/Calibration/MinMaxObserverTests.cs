@@ -5,6 +5,10 @@ namespace QuantuneV2.Tests.Calibration;
 public class MinMaxObserverTests
 {
     [Fact]
+    public void ClippedFractionIsNotReported() =>
+        Assert.Null(new MinMaxObserver().ClippedFraction);
+
+    [Fact]
     public void ExactMinAndMaxOverSamples()
     {
         // Lengths 37 and 3 exercise both the vector body and the scalar tail.

@@ -19,6 +19,17 @@ public class PercentileObserverTests
         Assert.InRange(max, hi, hi + width);
     }
 
+    [Theory]
+    [InlineData(99.0, 0.02)]
+    [InlineData(100.0, 0.0)]
+    public void ClippedFractionIsWhatThePercentileLeavesOut(double p, double expected)
+    {
+        var observer = new PercentileObserver(p);
+        ObserverRun.Range(observer, Uniform);
+        // Each tail is clipped within a bin (≈ 49 of 100 000 values) of its 1 %.
+        Assert.InRange(observer.ClippedFraction!.Value, expected - 2 * 49e-5, expected);
+    }
+
     [Fact]
     public void HundredIsTheExactRange() =>
         Assert.Equal((0f, 99_999f), ObserverRun.Range(new PercentileObserver(100), Uniform));
