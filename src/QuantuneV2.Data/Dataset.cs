@@ -16,9 +16,10 @@ public sealed class Dataset
     private readonly int[]? _labels;
     private readonly int[] _dims;
 
-    private Dataset(string specPath, string kind, ISampleSource source, int[] samples, int[]? labels)
+    private Dataset(string specPath, string kind, ISampleSource source, int[] samples, int[]? labels, IReadOnlyList<string> inputPaths)
     {
         SpecPath = specPath;
+        InputPaths = inputPaths;
         Kind = kind;
         _source = source;
         _samples = samples;
@@ -34,8 +35,37 @@ public sealed class Dataset
     internal static Dataset Load(string specPath, Func<string, string?> environment, string currentDirectory)
     {
         var path = Path.GetFullPath(specPath, currentDirectory);
+        return Load(path, ReadSpec(path), [path], environment, currentDirectory);
+    }
+
+    /// <summary>
+    /// A plain folder of images (JPEG, PNG) as an unlabelled dataset, each image preprocessed as the
+    /// <c>preprocess</c> object in the JSON file <paramref name="preprocessPath"/> says (docs/datasets.md;
+    /// null: the defaults). The same as a spec of kind <c>images</c> with that folder and preprocess.
+    /// </summary>
+    public static Dataset FromImageFolder(string folder, string? preprocessPath) =>
+        FromImageFolder(folder, preprocessPath, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
+
+    internal static Dataset FromImageFolder(string folder, string? preprocessPath, Func<string, string?> environment, string currentDirectory)
+    {
+        folder = Path.GetFullPath(folder, currentDirectory);
+        var preprocess = "{}";
+        if (preprocessPath is not null)
+        {
+            preprocessPath = Path.GetFullPath(preprocessPath, currentDirectory);
+            preprocess = ReadSpec(preprocessPath);
+        }
+        // Errors name the preprocess file (its fields are the only ones a user wrote), else the folder.
+        var origin = preprocessPath ?? folder;
+        // The preprocess text starts on line 1, so JSON errors give its own line numbers.
+        var text = $"{{\"preprocess\": {preprocess}\n, \"kind\": \"images\", \"path\": {System.Text.Json.JsonSerializer.Serialize(folder)} }}";
+        return Load(origin, text, preprocessPath is null ? [] : [preprocessPath], environment, currentDirectory);
+    }
+
+    private static Dataset Load(string path, string text, string[] specFiles, Func<string, string?> environment, string currentDirectory)
+    {
         var context = new SpecContext(path, environment, currentDirectory);
-        var spec = SpecObject.Parse(context, ReadSpec(path));
+        var spec = SpecObject.Parse(context, text);
 
         // Every field is read and checked before any data file is opened: a typo is reported as such,
         // not as the missing file it may cause. The description is for people: reading it marks it known.
@@ -54,8 +84,15 @@ public sealed class Dataset
         spec.RejectUnknownFields();
 
         var source = open();
-        return new Dataset(path, kind, source, subset.Select(source.Count), labels?.Read(source));
+        string[] inputs = [.. specFiles, .. source.InputPaths, .. labels?.FilePath is { } l ? [l] : Array.Empty<string>()];
+        return new Dataset(path, kind, source, subset.Select(source.Count), labels?.Read(source), inputs);
     }
+
+    /// <summary>
+    /// Every file and scanned folder the samples depend on (spec, data, labels), absolute: a build
+    /// re-runs its work when one of them changes.
+    /// </summary>
+    public IReadOnlyList<string> InputPaths { get; }
 
     /// <summary>The spec file, as an absolute path.</summary>
     public string SpecPath { get; }

@@ -20,11 +20,15 @@ public sealed class QuantizeModel : ToolTask
     [Required] public string Model { get; set; } = "";
     [Required] public string PlanPath { get; set; } = "";
     [Required] public string WeightsPath { get; set; } = "";
+    /// <summary>Where the tool lists the files it read (see <see cref="MarkChangedInputs"/>).</summary>
+    public string DepsPath { get; set; } = "";
     /// <summary>The generated class, for messages.</summary>
     public string ClassName { get; set; } = "";
     public string ReportPath { get; set; } = "";
-    /// <summary>A dataset spec (JSON); empty: synthetic calibration (the tool warns).</summary>
+    /// <summary>A dataset spec (JSON) or a folder of images; empty: synthetic calibration (the tool warns).</summary>
     public string Calibration { get; set; } = "";
+    /// <summary>With a folder of images as <see cref="Calibration"/>: a JSON file holding their preprocess object.</summary>
+    public string Preprocess { get; set; } = "";
     public string Fp32Layers { get; set; } = "";
     public string AccuracyTarget { get; set; } = "";
     public string Validation { get; set; } = "";
@@ -54,6 +58,7 @@ public sealed class QuantizeModel : ToolTask
         b.AppendSwitch("quantize");
         b.AppendFileNameIfNotNull(Model);
         Option(b, "--calib", Calibration);
+        Option(b, "--preprocess", Preprocess);
         Option(b, "--fp32-layers", Fp32Layers);
         Option(b, "--accuracy-target", AccuracyTarget);
         Option(b, "--val", Validation);
@@ -66,6 +71,7 @@ public sealed class QuantizeModel : ToolTask
         if (IsFalse(PerChannel)) b.AppendSwitch("--per-tensor");
         if (IsTrue(ReduceRange)) b.AppendSwitch("--reduce-range");
         Option(b, "--weights", WeightsPath);
+        Option(b, "--deps", DepsPath);
         Option(b, "--report", ReportPath);
         Option(b, "-o", PlanPath);
         b.AppendSwitch("--json");
@@ -86,7 +92,7 @@ public sealed class QuantizeModel : ToolTask
         if (!ok)
         {
             // The tool writes the plan last; without it nothing of this run may look complete.
-            foreach (var path in new[] { PlanPath, WeightsPath, ReportPath })
+            foreach (var path in new[] { PlanPath, WeightsPath, ReportPath, DepsPath })
                 if (path.Length > 0 && File.Exists(path)) File.Delete(path);
             return false;
         }

@@ -10,12 +10,16 @@ namespace QuantuneV2.Data.Sources;
 /// </summary>
 internal sealed class FileList
 {
-    private FileList(string[] paths, string[] names, int[]? folderLabels)
+    private FileList(string[] paths, string[] names, int[]? folderLabels, string[] folders)
     {
         Paths = paths;
         Names = names;
         FolderLabels = folderLabels;
+        Folders = folders;
     }
+
+    /// <summary>The folders whose listing chose the files (adding or removing a file changes the samples).</summary>
+    public IReadOnlyList<string> Folders { get; }
 
     public IReadOnlyList<string> Paths { get; }
 
@@ -49,7 +53,7 @@ internal sealed class FileList
     {
         foreach (var p in paths)
             if (!File.Exists(p)) throw DatasetErrors.Data(p, $"file not found ({p})");
-        return new FileList(paths, [.. paths.Select(p => Name(specFolder, p))], null);
+        return new FileList(paths, [.. paths.Select(p => Name(specFolder, p))], null, []);
     }
 
     private static FileList FromFolder(string folder, string? pattern, IReadOnlyCollection<string> extensions, bool classFolders)
@@ -58,9 +62,11 @@ internal sealed class FileList
         var what = pattern is null ? $"with extension {string.Join(", ", extensions)}" : $"matching '{pattern}'";
         List<string> paths = [];
         List<int>? labels = classFolders ? [] : null;
+        string[] folders = [folder];
         if (classFolders)
         {
             var classes = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).ToArray();
+            folders = [folder, .. classes];
             if (classes.Length == 0) throw DatasetErrors.Data(folder, "has no class subfolders (labels.format 'folder' expects one subfolder per class)");
             for (int k = 0; k < classes.Length; k++)
             {
@@ -74,7 +80,7 @@ internal sealed class FileList
             paths.AddRange(Matching(folder, pattern, extensions));
         }
         if (paths.Count == 0) throw DatasetErrors.Data(folder, $"has no files {what}");
-        return new FileList([.. paths], [.. paths.Select(p => Name(folder, p))], labels?.ToArray());
+        return new FileList([.. paths], [.. paths.Select(p => Name(folder, p))], labels?.ToArray(), folders);
     }
 
     private static string[] Matching(string folder, string? pattern, IReadOnlyCollection<string> extensions)

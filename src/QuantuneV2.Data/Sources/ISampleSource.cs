@@ -14,6 +14,9 @@ internal interface ISampleSource
     /// <summary>The files behind the samples, one per sample; null when samples are records of one file.</summary>
     FileList? Files { get; }
 
+    /// <summary>Every file and scanned folder the samples come from: what a build must watch for changes.</summary>
+    IEnumerable<string> InputPaths { get; }
+
     /// <summary>Writes sample <paramref name="sample"/> as float32 into <paramref name="destination"/> (exactly the element count of <see cref="Dims"/>).</summary>
     void Load(int sample, Span<float> destination);
 

@@ -31,6 +31,8 @@ internal sealed class ImageSource : ISampleSource
     public int[] Dims { get; }
     public FileList Files { get; }
 
+    public IEnumerable<string> InputPaths => Files.Folders.Concat(Files.Paths);
+
     public static Func<ISampleSource> Parse(SpecObject spec, bool classFolders)
     {
         var files = FileList.Parse(spec, Extensions, classFolders);

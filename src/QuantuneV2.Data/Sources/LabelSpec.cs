@@ -29,6 +29,9 @@ internal sealed class LabelSpec
 
     public string Format { get; }
 
+    /// <summary>The label file, for the formats that read one.</summary>
+    public string? FilePath => _path;
+
     /// <summary>Whether the sample files must be found in class subfolders.</summary>
     public bool ClassFolders => Format == "folder";
 

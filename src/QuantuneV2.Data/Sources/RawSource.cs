@@ -33,6 +33,8 @@ internal sealed class RawSource : ISampleSource
     public int[] Dims { get; }
     public FileList? Files => null;
 
+    public IEnumerable<string> InputPaths => [_path];
+
     private int SampleBytes => _width * _height * _channels;
 
     /// <summary>Reads the raw fields; the returned function checks the required ones (after unknown fields are reported) and reads the file.</summary>

@@ -26,6 +26,8 @@ internal sealed class TensorSource : ISampleSource
     public int[] Dims { get; }
     public FileList Files { get; }
 
+    public IEnumerable<string> InputPaths => Files.Folders.Concat(Files.Paths);
+
     public static Func<ISampleSource> Parse(SpecObject spec, bool classFolders)
     {
         var files = FileList.Parse(spec, TensorFileReader.Extensions, classFolders);

@@ -17,7 +17,7 @@ internal static class AnalyzeCommand
 
     private static int Run(ParsedArgs args)
     {
-        var result = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: true);
+        var (result, _) = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: true);
         var layers = result.Plan.Layers;
         PlanArguments.SaveReport(args, result.Plan);
         var baseline = args.Has("one-at-a-time") ? CompareWithOneAtATime(args, result) : null;

@@ -10,7 +10,8 @@ internal static class PlanArguments
 {
     public static readonly IReadOnlyList<OptionSpec> Options =
     [
-        new OptionSpec("calib", "SPEC", "calibration data set spec (docs/datasets.md); without it, synthetic inputs (with a warning)"),
+        new OptionSpec("calib", "SPEC", "calibration data: a data set spec (docs/datasets.md) or a folder of images (with --preprocess); without it, synthetic inputs (with a warning)"),
+        new OptionSpec("preprocess", "FILE", "with --calib FOLDER: a JSON file holding the images' preprocess object (docs/datasets.md; default: the defaults there)"),
         new OptionSpec("method", "NAME", $"calibration method: {string.Join(", ", PlanOptions.Methods)} (default minmax)"),
         new OptionSpec("percentile", "P", "percentile kept by --method percentile (default 99.999)"),
         new OptionSpec("per-tensor", null, "one weight scale per tensor instead of per output channel"),
@@ -43,14 +44,19 @@ internal static class PlanArguments
         ExcludeOpTypes = args.List("exclude-op"),
     }.Validate();
 
-    /// <summary>Runs the planner as the arguments say (with the analysis when a report is asked for), printing its warnings on stderr.</summary>
-    public static PlanResult Plan(ParsedArgs args, PlanOptions options, bool analyze)
+    /// <summary>
+    /// Runs the planner as the arguments say (with the analysis when a report is asked for), printing its
+    /// warnings on stderr. Also gives every file and folder the run read (for --deps).
+    /// </summary>
+    public static (PlanResult Result, string[] Inputs) Plan(ParsedArgs args, PlanOptions options, bool analyze)
     {
         analyze |= args.Has("report");
         var validation = args.Value("val") is { } val ? Dataset.Load(val) : null;
-        var result = Planner.Run(args.Positionals[0], Calibration(args), options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze, validation);
+        var calibration = Calibration(args);
+        var result = Planner.Run(args.Positionals[0], calibration, options, Limit(args), Threads(args), ConsoleProgress.Create(), analyze, validation);
         foreach (var w in result.Warnings) Console.Error.WriteLine(w);
-        return result;
+        string[] inputs = [Path.GetFullPath(args.Positionals[0]), .. calibration?.InputPaths ?? [], .. validation?.InputPaths ?? []];
+        return (result, inputs);
     }
 
     /// <summary>The measured curve of a plan made with --val, for the --json outputs; null without one.</summary>
@@ -71,7 +77,14 @@ internal static class PlanArguments
             Console.WriteLine(string.Create(inv, $"  k={p.Fp32Layers,-3} top-1 {p.Top1:F4}  agreement {p.Agreement:F4}  SQNR {p.SqnrDb:F2} dB"));
     }
 
-    public static Dataset? Calibration(ParsedArgs args) => args.Value("calib") is { } spec ? Dataset.Load(spec) : null;
+    public static Dataset? Calibration(ParsedArgs args)
+    {
+        var calib = args.Value("calib");
+        var preprocess = args.Value("preprocess");
+        if (calib is not null && Directory.Exists(calib)) return Dataset.FromImageFolder(calib, preprocess);
+        if (preprocess is not null) throw ParsedArgs.Usage("--preprocess applies to --calib FOLDER (a folder of images); a data set spec has its own preprocess object");
+        return calib is null ? null : Dataset.Load(calib);
+    }
 
     public static int? Limit(ParsedArgs args) => args.Has("limit") ? args.Int("limit", 0) : null;
 

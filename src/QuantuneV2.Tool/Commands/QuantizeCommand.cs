@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using QuantuneV2.Core.IO;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
@@ -17,6 +18,7 @@ internal static class QuantizeCommand
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
             new OptionSpec("weights", "OUT.bin", "also write the quantized model's weights as one binary file (what the build embeds; docs/msbuild.md)"),
+            new OptionSpec("deps", "FILE", "also write every file and folder the run read (model, data set specs, data), one absolute path per line: what a build watches"),
             new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
             new OptionSpec("baseline", "NAME", $"rank layers by a baseline instead of the sensitivity score: {string.Join(", ", PlanOptions.Baselines.Skip(1))}"),
@@ -30,13 +32,15 @@ internal static class QuantizeCommand
         var output = args.Value("output") ?? throw ParsedArgs.Usage("quantize needs -o PLAN.json");
         var modelPath = args.Positionals[0];
         var clock = Stopwatch.StartNew();
-        var result = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: false);
+        var (result, inputs) = PlanArguments.Plan(args, PlanArguments.Read(args), analyze: false);
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
         if (args.Value("weights") is { } weights) WeightsFile.Save(result.Quantized, weights);
         PlanArguments.SaveReport(args, result.Plan);
+        if (args.Value("deps") is { } deps)
+            AtomicFile.Write(deps, s => s.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", inputs.Distinct()) + "\n")));
         // The plan last: a build takes it as the sign that every artefact of the run is there.
         PlanFile.Save(result.Plan, output);
         var plan = result.Plan;

@@ -193,3 +193,41 @@ public sealed class ImageKindTests : IDisposable
         _temp.LoadFails("""{ "kind": "images", "path": "img" }""", DiagnosticCode.DatasetData, "img");
     }
 }
+
+/// <summary>A plain folder of images with a preprocess file (the CLI's --calib FOLDER --preprocess, MSBuild's Calibration folder).</summary>
+public sealed class ImageFolderTests : IDisposable
+{
+    private readonly TempData _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Folder(TempData t) => Path.Combine(t.Folder, "img");
+
+    [Fact]
+    public void AFolderWithAPreprocessFileIsTheImagesSpecOfBoth()
+    {
+        for (int i = 0; i < 3; i++) _temp.Write($"img/{i}.png", TempData.Png(4, 5, 3, [.. Enumerable.Range(0, 60).Select(v => (byte)(v * 7 + i))]));
+        var preprocess = _temp.Write("pre.json", """{ "color": "bgr", "crop": 4, "mean": [1, 2, 3] /* comments work */ }""");
+        var folder = QuantuneV2.Data.Dataset.FromImageFolder(Folder(_temp), preprocess, _ => null, _temp.Folder);
+        var spec = _temp.Load("""{ "kind": "images", "path": "img", "preprocess": { "color": "bgr", "crop": 4, "mean": [1, 2, 3] } }""");
+        Assert.Equal((spec.Count, spec.SampleShape), (folder.Count, folder.SampleShape));
+        for (int i = 0; i < spec.Count; i++) Assert.Equal(spec.LoadInput(i).Floats.ToArray(), folder.LoadInput(i).Floats.ToArray());
+        Assert.False(folder.HasLabels);
+        // What a build watches: the preprocess file, the folder (files added or removed) and every image.
+        Assert.Equal([preprocess, Folder(_temp), .. Enumerable.Range(0, 3).Select(i => Path.Combine(Folder(_temp), $"{i}.png"))], folder.InputPaths);
+        Assert.Equal(spec.SpecPath, spec.InputPaths[0]);
+    }
+
+    [Fact]
+    public void ErrorsNameThePreprocessFileOrTheFolder()
+    {
+        _temp.Write("img/a.png", TempData.Png(2, 2, 3, new byte[12]));
+        var bad = _temp.Write("pre.json", """{ "colour": "bgr" }""");
+        var e = Assert.Throws<QuantuneException>(() => QuantuneV2.Data.Dataset.FromImageFolder(Folder(_temp), bad, _ => null, _temp.Folder));
+        Assert.Equal((DiagnosticCode.DatasetSpec, true), (e.Code, e.Message.Contains("pre.json") && e.Message.Contains("preprocess.colour")));
+        Directory.CreateDirectory(Path.Combine(_temp.Folder, "empty"));
+        e = Assert.Throws<QuantuneException>(() => QuantuneV2.Data.Dataset.FromImageFolder(Path.Combine(_temp.Folder, "empty"), null, _ => null, _temp.Folder));
+        Assert.Equal(DiagnosticCode.DatasetData, e.Code);
+        Assert.Contains("empty", e.Message);
+    }
+}

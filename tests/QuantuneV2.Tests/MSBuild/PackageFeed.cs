@@ -63,6 +63,7 @@ public sealed class Consumer(string folder, PackageFeed feed)
     public string Copy(string source, string name)
     {
         var target = Path.Combine(Folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(source, target, overwrite: true);
         return target;
     }

@@ -63,6 +63,39 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     }
 
     [Fact]
+    public void AFolderOfImagesCalibratesAndAnImageAddedOrChangedReRunsTheModel()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" Calibration="calib" Preprocess="preprocess.json" Fp32Layers="none" />""");
+        app.Copy(SharedData.Require("models/imagenet/squeezenet1.1.onnx"), "model.onnx");
+        var images = SharedData.Require("data/imagenet-samples/images");
+        for (int i = 0; i < 3; i++) app.Copy(Path.Combine(images, $"{i:D4}.jpg"), $"calib/{i:D4}.jpg");
+        File.WriteAllText(Path.Combine(app.Folder, "preprocess.json"), """{ "color": "bgr", "crop": 224, "mean": [104, 117, 123] }""");
+        string plan = Path.Combine(app.Artefacts, "Model.plan.json");
+
+        var (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "Model: 38 int8 / 0 fp32", log);
+        Assert.DoesNotContain("QV0050", log);
+        Assert.Contains("\"samples\": 3", File.ReadAllText(plan));
+
+        (code, log) = app.Dotnet("build -v n");
+        Assert.Contains(Skipped, log);
+
+        app.Copy(Path.Combine(images, "0003.jpg"), "calib/0003.jpg");
+        (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        Assert.Contains(Ran + "Model:", log);
+        Assert.Contains("\"samples\": 4", File.ReadAllText(plan));
+
+        // A changed image (not the spec, not an option) makes the run out of date too.
+        File.SetLastWriteTimeUtc(Path.Combine(app.Folder, "calib", "0001.jpg"), DateTime.UtcNow);
+        (code, log) = app.Dotnet("build -v n");
+        Assert.Contains(Ran + "Model:", log);
+        (code, log) = app.Dotnet("build -v n");
+        Assert.Contains(Skipped, log);
+    }
+
+    [Fact]
     public void ABrokenModelFailsWithItsCodeAndLeavesNoArtefacts()
     {
         var app = feed.CreateConsumer("""<QuantizedModel Include="broken.onnx" />""");
@@ -82,6 +115,12 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         Assert.NotEqual(0, code);
         Assert.Contains("error QV0030", log);
         Assert.Contains("missing.json", log);
+
+        File.WriteAllText(Path.Combine(app.Folder, "calib.json"), "{}");
+        app.WriteProject("""<QuantizedModel Include="model.onnx" Calibration="calib.json" Preprocess="calib.json" />""");
+        (code, log) = app.Dotnet("build -v n");
+        Assert.NotEqual(0, code);
+        Assert.Matches(@"error QV0030: QuantizedModel '[^']*model\.onnx': Preprocess applies to a Calibration folder of images", log);
 
         app.WriteProject("""
             <QuantizedModel Include="model.onnx" />
