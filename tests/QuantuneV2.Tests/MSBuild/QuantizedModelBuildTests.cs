@@ -96,6 +96,35 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     }
 
     [Fact]
+    public void ProjectsBuiltInParallelEachQuantizeTheirOwnModels()
+    {
+        // Three apps with two models each, in one solution built with two MSBuild nodes.
+        var apps = new[] { "A", "B", "C" }.Select(name =>
+        {
+            var app = feed.CreateConsumer($"""
+                <QuantizedModel Include="model.onnx" ClassName="{name}1" Fp32Layers="none" />
+                <QuantizedModel Include="model.onnx" ClassName="{name}2" Fp32Layers="1" />
+                """);
+            app.Copy(Model, "model.onnx");
+            return app;
+        }).ToArray();
+        var root = Path.GetDirectoryName(apps[0].Folder)!;
+        var solution = $"all-{Guid.NewGuid():N}"[..12];
+        Assert.Equal(0, DotnetCli.Run(root, $"new sln -n {solution} --format sln").ExitCode);
+        foreach (var app in apps) Assert.Equal(0, DotnetCli.Run(root, $"sln {solution}.sln add {Path.Combine(app.Folder, "app.csproj")}").ExitCode);
+        File.Copy(Path.Combine(apps[0].Folder, "nuget.config"), Path.Combine(root, "nuget.config"), overwrite: true);
+
+        var (code, log) = DotnetCli.Run(root, $"build {solution}.sln -m:2 -v n", new Dictionary<string, string> { ["NUGET_PACKAGES"] = feed.Packages });
+        Assert.True(code == 0, log);
+        foreach (var (app, name) in apps.Zip(new[] { "A", "B", "C" }))
+        {
+            Assert.Contains(Ran + name + "1: 22 int8 / 0 fp32", log);
+            Assert.Contains(Ran + name + "2: 21 int8 / 1 fp32", log);
+            Assert.True(File.Exists(Path.Combine(app.Artefacts, name + "2.plan.json")));
+        }
+    }
+
+    [Fact]
     public void ABrokenModelFailsWithItsCodeAndLeavesNoArtefacts()
     {
         var app = feed.CreateConsumer("""<QuantizedModel Include="broken.onnx" />""");
