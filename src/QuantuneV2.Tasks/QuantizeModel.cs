@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -80,8 +80,8 @@ public sealed class QuantizeModel : ToolTask
 
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        if (singleLine.StartsWith('{') || _stdout.Count > 0) _stdout.Add(singleLine);
-        if (singleLine.Contains("warning QV0050:", StringComparison.Ordinal))
+        if (singleLine.StartsWith("{", StringComparison.Ordinal) || _stdout.Count > 0) _stdout.Add(singleLine);
+        if (singleLine.IndexOf("warning QV0050:", StringComparison.Ordinal) >= 0)
             singleLine += $" — in the project: <QuantizedModel Include=\"{Path.GetFileName(Model)}\" Calibration=\"calib.json\" /> (docs/msbuild.md)";
         base.LogEventsFromTextOutput(singleLine, messageImportance);
     }
@@ -104,19 +104,17 @@ public sealed class QuantizeModel : ToolTask
     private string Summary()
     {
         var name = $"{Path.GetFileName(Model)} → {(ClassName.Length > 0 ? ClassName : Path.GetFileNameWithoutExtension(Model))}";
-        try
-        {
-            using var json = JsonDocument.Parse(string.Join("\n", _stdout));
-            var r = json.RootElement;
-            int layers = r.GetProperty("layers").GetInt32(), int8 = r.GetProperty("int8_layers").GetInt32();
-            var predicted = r.TryGetProperty("predicted_sqnr_db", out var p) ? string.Create(CultureInfo.InvariantCulture, $", predicted output SQNR {p.GetDouble():F1} dB") : "";
-            var report = ReportPath.Length > 0 ? $"; report: {ReportPath}" : "";
-            return string.Create(CultureInfo.InvariantCulture, $"quantune: {name}: {int8} int8 / {layers - int8} fp32 layers{predicted}, {r.GetProperty("seconds").GetDouble():F1} s{report}");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
+        // The tool's --json object is flat where these fields are; a regex keeps System.Text.Json, which
+        // Visual Studio's MSBuild may hold in another version, out of the task.
+        var json = string.Join("\n", _stdout);
+        double? Field(string field) =>
+            Regex.Match(json, $"\"{field}\":\\s*(-?[0-9.eE+-]+)") is { Success: true } m
+            && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+        if (Field("layers") is not { } layers || Field("int8_layers") is not { } int8 || Field("seconds") is not { } seconds)
             return $"quantune: {name}: quantized ({PlanPath})";
-        }
+        var predicted = Field("predicted_sqnr_db") is { } p ? FormattableString.Invariant($", predicted output SQNR {p:F1} dB") : "";
+        var report = ReportPath.Length > 0 ? $"; report: {ReportPath}" : "";
+        return FormattableString.Invariant($"quantune: {name}: {int8} int8 / {layers - int8} fp32 layers{predicted}, {seconds:F1} s{report}");
     }
 
     private static void Option(CommandLineBuilder b, string name, string value)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection.Metadata;
 
 namespace QuantuneV2.Tests.MSBuild;
 
@@ -13,6 +14,7 @@ public class PackageContentsTests(PackageFeed feed)
         Assert.Contains("build/QuantuneV2.Build.props", entries);
         Assert.Contains("build/QuantuneV2.Build.targets", entries);
         Assert.Contains("tasks/net10.0/QuantuneV2.Tasks.dll", entries);
+        Assert.Contains("tasks/net472/QuantuneV2.Tasks.dll", entries);
         foreach (var tool in new[] { "quantune.dll", "quantune.runtimeconfig.json", "quantune.deps.json", "QuantuneV2.Planning.dll", "Google.Protobuf.dll" })
             Assert.Contains($"tools/quantune/{tool}", entries);
         // No lib/: the package adds nothing to the user's references (the generator's runtime support comes with it later).
@@ -21,5 +23,24 @@ public class PackageContentsTests(PackageFeed feed)
         var text = nuspec.ReadToEnd();
         Assert.DoesNotContain("<dependency ", text);
         Assert.Contains("<developmentDependency>true</developmentDependency>", text);
+    }
+
+    [Fact]
+    public void TheNetFrameworkTaskReferencesOnlyWhatVisualStudiosMSBuildHas()
+    {
+        // Not loadable here (no .NET Framework MSBuild on Linux), so check what it would ask the host for:
+        // the framework and MSBuild's own assemblies, nothing (e.g. System.Text.Json) that VS may hold in another version.
+        using var zip = ZipFile.OpenRead(feed.Package);
+        using var stream = new MemoryStream();
+        zip.GetEntry("tasks/net472/QuantuneV2.Tasks.dll")!.Open().CopyTo(stream);
+        stream.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var references = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).Order().ToArray();
+        Assert.All(references, r => Assert.True(r is "mscorlib" or "System" or "System.Core" or "System.Runtime" or "Microsoft.Build.Framework" or "Microsoft.Build.Utilities.Core", r));
+        Assert.Contains("Microsoft.Build.Utilities.Core", references);
+        var framework = md.GetCustomAttributes(EntityHandle.AssemblyDefinition).Select(h => md.GetCustomAttribute(h))
+            .Any(a => System.Text.Encoding.UTF8.GetString(md.GetBlobBytes(a.Value)).Contains(".NETFramework,Version=v4.7.2"));
+        Assert.True(framework, "the task is not built for .NET Framework 4.7.2");
     }
 }
