@@ -4,6 +4,7 @@ using QuantuneV2.Core.IO;
 using QuantuneV2.Core.Quantization;
 using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
+using QuantuneV2.Planning.Program;
 using QuantuneV2.Planning.Sensitivity;
 
 namespace QuantuneV2.Tool.Commands;
@@ -18,6 +19,7 @@ internal static class QuantizeCommand
             new OptionSpec("output", "PLAN.json", "where to write the plan", 'o'),
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
             new OptionSpec("weights", "OUT.bin", "also write the quantized model's weights as one binary file (what the build embeds; docs/msbuild.md)"),
+            new OptionSpec("program", "OUT.txt", "also write the kernel program the source generator turns into C# (docs/generator.md)"),
             new OptionSpec("deps", "FILE", "also write every file and folder the run read (model, data set specs, data), one absolute path per line: what a build watches"),
             new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
@@ -36,8 +38,10 @@ internal static class QuantizeCommand
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
+        var programText = args.Has("program") ? ProgramFile.ToText(result.Quantized, modelPath) : null;
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
         if (args.Value("weights") is { } weights) WeightsFile.Save(result.Quantized, weights);
+        if (args.Value("program") is { } program) ProgramFile.Save(programText!, program);
         PlanArguments.SaveReport(args, result.Plan);
         if (args.Value("deps") is { } deps)
             AtomicFile.Write(deps, s => s.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", inputs.Distinct()) + "\n")));

@@ -1,0 +1,114 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Manifest;
+using QuantuneV2.Planning.Program.Steps;
+
+namespace QuantuneV2.Planning.Program;
+
+/// <summary>
+/// Lowers a quantized graph (batch fixed) to the kernel program the generator prints (docs/generator.md):
+/// one step per node with every argument resolved, and one byte arena in which each runtime value has an
+/// offset. Values whose lifetimes do not overlap share bytes; a reshape-like node (Flatten, Reshape, ...)
+/// is no step at all, its output is its input's bytes. Weight arguments are indices into the lowered
+/// graph's initializers, the order <see cref="WeightsFile"/> writes them in.
+/// </summary>
+internal static class ProgramLowering
+{
+    /// <summary>Offsets are multiples of this (a cache line, and the widest vector).</summary>
+    public const int Alignment = 64;
+
+    private static readonly Dictionary<string, Func<StepContext, KernelStep>> Lowerings = new()
+    {
+        ["QuantizeLinear"] = QuantizeStep.Lower,
+        ["DequantizeLinear"] = DequantizeStep.Lower,
+        ["QConv"] = QConvStep.Lower,
+        ["QGemm"] = QGemmStep.Lower,
+        ["QGlobalAveragePool"] = QGlobalAveragePoolStep.Lower,
+        ["QMaxPool"] = QMaxPoolStep.Lower,
+        ["QConcat"] = QConcatStep.Lower,
+        ["Conv"] = ConvStep.Lower,
+        ["FusedConv"] = ConvStep.Lower,
+        ["Gemm"] = GemmStep.Lower,
+        ["FusedGemm"] = GemmStep.Lower,
+        ["Softmax"] = SoftmaxStep.Lower,
+    };
+
+    /// <summary>Ops whose output is their first input's bytes, reinterpreted (row-major layout unchanged).</summary>
+    private static readonly HashSet<string> Views = ["Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity"];
+
+    /// <summary>The op types a program can hold.</summary>
+    public static IEnumerable<string> SupportedOps => Lowerings.Keys.Concat(Views).Order(StringComparer.Ordinal);
+
+    /// <param name="graph">A lowered graph with static shapes (<see cref="Graph.WithBatch"/>) and one float input and output.</param>
+    /// <param name="modelPath">For error messages.</param>
+    public static KernelProgram Lower(Graph graph, string modelPath)
+    {
+        foreach (var n in graph.Nodes)
+            if (!Lowerings.ContainsKey(n.OpType) && !Views.Contains(n.OpType))
+                throw new QuantuneException(DiagnosticCode.UnsupportedOp,
+                    $"op {n.OpType} has no generated kernel (supported: {string.Join(", ", SupportedOps)})", modelPath, n.DisplayName, n.OpType);
+        var arena = Arena.Plan(graph, Views);
+        var weights = graph.InitializerList.Select((kv, i) => (kv.Key, i)).ToDictionary(p => p.Key, p => p.i);
+        var program = new KernelProgram { ArenaBytes = arena.Bytes };
+        foreach (var i in graph.Inputs) program.Inputs.Add(Value(graph, i.Name, arena));
+        foreach (var o in graph.Outputs) program.Outputs.Add(Value(graph, o.Name, arena));
+        foreach (var n in graph.Nodes)
+            if (Lowerings.TryGetValue(n.OpType, out var lower))
+                program.Steps.Add(lower(new StepContext(graph, n, arena, weights, modelPath)));
+        return program;
+    }
+
+    private static ProgramValue Value(Graph graph, string name, Arena arena) =>
+        new(name, StepContext.TypeName(graph.TypeOf(name).DataType), [.. graph.TypeOf(name).Shape!.ToInts().Select(d => (long)d)], arena.Offset(name));
+
+    /// <summary>Byte offsets of the runtime values: greedy first fit over lifetimes, views sharing their source's bytes.</summary>
+    internal sealed class Arena
+    {
+        private readonly Dictionary<string, long> _offsets = [];
+
+        public long Bytes { get; private set; }
+
+        public long Offset(string value) => _offsets[value];
+
+        public static Arena Plan(Graph graph, IReadOnlySet<string> views)
+        {
+            var arena = new Arena();
+            var nodes = graph.Nodes;
+            // A view's output lives in its root's bytes, so the root must live as long as every view of it.
+            var root = new Dictionary<string, string>();
+            string Root(string v) => root.TryGetValue(v, out var r) ? r : v;
+            foreach (var n in nodes)
+                if (views.Contains(n.OpType)) root[n.Outputs[0]] = Root(n.Inputs[0]);
+            var first = new Dictionary<string, int>();
+            var last = new Dictionary<string, int>();
+            foreach (var i in graph.Inputs) first[i.Name] = -1;
+            for (int s = 0; s < nodes.Length; s++)
+            {
+                foreach (var i in nodes[s].Inputs)
+                    if (i.Length > 0 && !graph.Constants.ContainsKey(i)) last[Root(i)] = s;
+                foreach (var o in nodes[s].Outputs)
+                    if (o.Length > 0 && !root.ContainsKey(o)) first.TryAdd(o, s);
+            }
+            foreach (var o in graph.Outputs) last[Root(o.Name)] = int.MaxValue;
+            var live = new List<(long Start, long End, int Last)>();
+            foreach (var (value, start) in first.OrderBy(kv => kv.Value))
+            {
+                live.RemoveAll(b => b.Last < start);
+                long bytes = Align(graph.TypeOf(value).Shape!.ElementCount() * DataTypes.ElementSize(graph.TypeOf(value).DataType));
+                long offset = 0;
+                foreach (var b in live.OrderBy(b => b.Start))
+                {
+                    if (offset + bytes <= b.Start) break;
+                    offset = Math.Max(offset, b.End);
+                }
+                live.Add((offset, offset + bytes, last.GetValueOrDefault(value, start)));
+                arena._offsets[value] = offset;
+                arena.Bytes = Math.Max(arena.Bytes, offset + bytes);
+            }
+            foreach (var (view, r) in root) arena._offsets[view] = arena._offsets[r];
+            return arena;
+        }
+
+        private static long Align(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
+    }
+}

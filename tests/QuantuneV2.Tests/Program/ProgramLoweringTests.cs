@@ -1,0 +1,73 @@
+using QuantuneV2.Core.Diagnostics;
+using QuantuneV2.Core.IR;
+using QuantuneV2.Manifest;
+using QuantuneV2.Planning;
+using QuantuneV2.Planning.Program;
+
+namespace QuantuneV2.Tests.Program;
+
+public class ProgramLoweringTests
+{
+    public static TheoryData<string, string> Plans() => new()
+    {
+        { "models/fmnist/resnet18.bn.onnx", "none" }, { "models/fmnist/resnet18.bn.onnx", "3" },
+        { "models/fmnist/mobilenetv2.bn.onnx", "50%" }, { "models/fmnist/vgg16.bn.onnx", "none" },
+        { "models/fmnist/squeezenet1.1.onnx", "50%" }, { "models/imagenet/squeezenet1.1.onnx", "none" },
+    };
+
+    private static Graph Lowered(string model, string fp32Layers) =>
+        Planner.Run(SharedData.Require(model), null, new PlanOptions { Fp32Layers = fp32Layers, Selection = "score" }, limit: 2).Quantized.WithBatch(1);
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void EveryNodeButViewsIsOneStepAndTheTextRoundTrips(string model, string fp32Layers)
+    {
+        var graph = Lowered(model, fp32Layers);
+        var program = ProgramLowering.Lower(graph, model);
+        Assert.Equal(graph.Nodes.Count(n => n.OpType is not ("Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity")), program.Steps.Count);
+        var text = program.ToText();
+        Assert.Equal(text, KernelProgram.Parse(text).ToText());
+        Assert.All(program.Steps, s => Assert.All(s.Args.Where(a => a.Key is "X" or "Y" or "Z"),
+            a => Assert.True(KernelProgram.ParseLong(a.Value) % ProgramLowering.Alignment == 0 && KernelProgram.ParseLong(a.Value) < program.ArenaBytes, $"{s.Kernel} {a.Key}={a.Value}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void ValuesAliveAtTheSameTimeNeverShareBytes(string model, string fp32Layers)
+    {
+        var graph = Lowered(model, fp32Layers);
+        var views = new HashSet<string> { "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity" };
+        var arena = ProgramLowering.Arena.Plan(graph, views);
+        // Independent of the planner: each value's bytes and its lifetime [defined, last read], a view's
+        // lifetime folded into the value it views.
+        var source = new Dictionary<string, string>();
+        string Root(string v) => source.TryGetValue(v, out var r) ? Root(r) : v;
+        foreach (var n in graph.Nodes.Where(n => views.Contains(n.OpType))) source[n.Outputs[0]] = n.Inputs[0];
+        var from = graph.Inputs.ToDictionary(i => i.Name, _ => -1);
+        var to = new Dictionary<string, int>();
+        for (int s = 0; s < graph.Nodes.Length; s++)
+        {
+            foreach (var i in graph.Nodes[s].Inputs.Where(i => i.Length > 0 && !graph.Constants.ContainsKey(i))) to[Root(i)] = Math.Max(to.GetValueOrDefault(Root(i), s), s);
+            foreach (var o in graph.Nodes[s].Outputs.Where(o => !source.ContainsKey(o))) from.TryAdd(o, s);
+        }
+        foreach (var o in graph.Outputs) to[Root(o.Name)] = int.MaxValue;
+        var values = from.Keys.Select(v => (v, Start: arena.Offset(v), End: arena.Offset(v) + graph.TypeOf(v).Shape!.ElementCount() * DataTypes.ElementSize(graph.TypeOf(v).DataType),
+            From: from[v], To: to.GetValueOrDefault(v, from[v]))).ToList();
+        foreach (var a in values)
+            foreach (var b in values)
+                if (a.v != b.v && a.From <= b.To && b.From <= a.To)
+                    Assert.False(a.Start < b.End && b.Start < a.End, $"'{a.v}' [{a.Start}, {a.End}) and '{b.v}' [{b.Start}, {b.End}) are alive together");
+        Assert.True(arena.Bytes < values.Sum(v => v.End - v.Start), "no bytes were shared at all");
+    }
+
+    [Fact]
+    public void AnOpWithoutAGeneratedKernelIsAnErrorNamingTheNode()
+    {
+        var graph = Graph.Create("t", new ModelInfo(), [new ValueInfo("x", new TensorType(DataType.Float, new Shape(1, 4, 6, 6)))],
+            [new ValueInfo("y", new TensorType(DataType.Undefined, null))], [new Node("pool", "GlobalMaxPool", ["x"], ["y"])], []);
+        var e = Assert.Throws<QuantuneException>(() => ProgramLowering.Lower(graph, "m.onnx"));
+        Assert.Equal(DiagnosticCode.UnsupportedOp, e.Code);
+        Assert.Contains("GlobalMaxPool has no generated kernel", e.Message);
+        Assert.Contains("pool", e.ToString());
+    }
+}
