@@ -63,6 +63,24 @@ public readonly record struct Activation
 
     public float Apply(float x) => Apply<ScalarOps, float>(x);
 
+    /// <summary>y = act(y + z): the epilogue of a layer with a residual input (z empty: act(y)).</summary>
+    public void AddThenApply(Span<float> y, ReadOnlySpan<float> z)
+    {
+        if (!z.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Add(y, z, y);
+        ApplyInPlace(y);
+    }
+
+    /// <summary>The activation over a whole span (for epilogues that run after a separate add).</summary>
+    public void ApplyInPlace(Span<float> y)
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Relu: System.Numerics.Tensors.TensorPrimitives.Max(y, 0f, y); break;
+            case ActivationKind.Clip: System.Numerics.Tensors.TensorPrimitives.Clamp(y, Min, Max, y); break;
+            case ActivationKind.LeakyRelu or ActivationKind.HardSwish: for (int i = 0; i < y.Length; i++) y[i] = Apply(y[i]); break;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal TVec Apply<TOps, TVec>(TVec v)
         where TOps : struct, ISimdOps<TVec>

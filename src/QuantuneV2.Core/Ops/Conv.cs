@@ -64,9 +64,7 @@ public sealed class Conv : Op
         return new DelegateKernel((inputs, outputs) =>
         {
             conv.Run(inputs, outputs);
-            var y = outputs[0].Floats;
-            if (residual) System.Numerics.Tensors.TensorPrimitives.Add(y, inputs[3]!.Floats, y);
-            FusedActivation.ApplyInPlace(activation, y);
+            activation.AddThenApply(outputs[0].Floats, residual ? inputs[3]!.Floats : default);
         });
     }
 

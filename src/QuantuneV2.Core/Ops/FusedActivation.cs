@@ -24,17 +24,6 @@ public static class FusedActivation
         };
     }
 
-    /// <summary>The activation over a whole span (for epilogues that run after a separate add).</summary>
-    public static void ApplyInPlace(Activation a, Span<float> y)
-    {
-        switch (a.Kind)
-        {
-            case ActivationKind.Relu: System.Numerics.Tensors.TensorPrimitives.Max(y, 0f, y); break;
-            case ActivationKind.Clip: System.Numerics.Tensors.TensorPrimitives.Clamp(y, a.Min, a.Max, y); break;
-            case ActivationKind.LeakyRelu or ActivationKind.HardSwish: for (int i = 0; i < y.Length; i++) y[i] = a.Apply(y[i]); break;
-        }
-    }
-
     /// <summary>
     /// Multiplies <paramref name="gradient"/> by the activation's derivative at each point, read off its
     /// output <paramref name="y"/> (the backward of an epilogue). A HardSwish output below 0 has two

@@ -46,19 +46,9 @@ public sealed class Gemm : Op
         int m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
         int n = ctx.OutputDims(0)[1];
         float alpha = ctx.Float("alpha", 1f), beta = ctx.Float("beta", 1f);
-        var cStrides = ctx.HasInput(2) ? Broadcasting.Strides(ctx.InputDims(2), [m, n]) : null;
+        var cStrides = ctx.HasInput(2) ? Broadcasting.Strides(ctx.InputDims(2), [m, n]) : [0, 0];
         return new DelegateKernel((inputs, outputs) =>
-        {
-            var y = outputs[0].Floats;
-            if (cStrides is null || beta == 0) y.Clear();
-            else
-            {
-                var c = inputs[2]!.Floats;
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < n; j++) y[i * n + j] = beta * c[i * cStrides[0] + j * cStrides[1]];
-            }
-            MatrixMultiply.Accumulate(ta, tb, m, n, k, alpha, inputs[0]!.Floats, inputs[1]!.Floats, y);
-            FusedActivation.ApplyInPlace(activation, y);
-        });
+            DenseLayer.Run(ta, tb, m, n, k, alpha, inputs[0]!.Floats, inputs[1]!.Floats, beta, inputs.Length > 2 && inputs[2] is { } c ? c.Floats : default,
+                cStrides[0], cStrides[1], activation, outputs[0].Floats));
     }
 }

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
@@ -62,7 +63,7 @@ public sealed class MatMul : Op
             {
                 int ao = 0, bo = 0;
                 for (int i = 0; i < rank; i++) { ao += index[i] * strides[0][i]; bo += index[i] * strides[1][i]; }
-                MatrixMultiply.Accumulate(false, false, m, n, k, 1f, av.Slice(ao * m * k, m * k), bv.Slice(bo * k * n, k * n), y.Slice(t * m * n, m * n));
+                DenseLayer.Accumulate(false, false, m, n, k, 1f, av.Slice(ao * m * k, m * k), bv.Slice(bo * k * n, k * n), y.Slice(t * m * n, m * n));
                 for (int i = rank - 1; i >= 0; i--)
                 {
                     if (++index[i] < outBatch[i]) break;

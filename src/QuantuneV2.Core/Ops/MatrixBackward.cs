@@ -4,13 +4,6 @@ using QuantuneV2.Kernels;
 
 namespace QuantuneV2.Core.Ops;
 
-/// <summary>Row-major y[m,n] += alpha·op(a)·op(b): the matrix product behind Gemm and MatMul.</summary>
-internal static class MatrixMultiply
-{
-    public static void Accumulate(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) =>
-        Sgemm.Multiply(transA, transB, m, n, k, alpha, a, transA ? m : k, b, transB ? k : n, 1f, y, n);
-}
-
 /// <summary>
 /// The backward of y = act(alpha·a·op(b) + c) to a, for a constant b [k, n] (or [n, k] when <paramref name="transB"/>):
 /// a's cotangent += alpha·(act′ ⊙ dy)·op(b)ᵀ. Serves Gemm, FusedGemm and 2-D MatMul.
@@ -23,6 +16,6 @@ internal sealed class MatrixBackward(float[] b, bool transB, int m, int n, int k
     {
         if (inputGradients[0] is not { } a) return;
         FusedActivation.Derivative(activation, output.Floats, outputGradient, _scaled);
-        MatrixMultiply.Accumulate(false, !transB, m, k, n, alpha, _scaled, b, a);
+        DenseLayer.Accumulate(false, !transB, m, k, n, alpha, _scaled, b, a);
     }
 }
