@@ -10,9 +10,9 @@ namespace QuantuneV2.Manifest;
 /// A model lowered to kernel calls with literal arguments: the text manifest the tool writes and the
 /// generator reads (docs/generator.md). This file is compiled into both, so the format has one definition.
 /// Format: UTF-8 lines, the first <c>quantune-program 1</c>, then one record per line, a kind then
-/// space-separated <c>Key=value</c> fields. Values are decimal integers, comma-separated integer lists,
-/// floats as <c>f:</c> + their IEEE-754 bits in hex (exact), weight references <c>#index:type</c> and plain
-/// tokens (no spaces). Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
+/// space-separated <c>Key=value</c> fields. Values are decimal integers, floats as <c>f:</c> + their IEEE-754
+/// bits in hex (exact), <c>true</c>/<c>false</c>, weight references <c>#index:type</c> (s8, s32, f32), lists of
+/// those in brackets (<c>[1,2]</c>, <c>[]</c>), and in input/output records plain tokens and comma-separated dims. Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
 /// At = byte offset in the arena), <c>arena</c> (Bytes), <c>step</c> (Kernel, then the kernel's arguments,
 /// named as the fields of its Args class).
 /// </summary>
@@ -81,7 +81,12 @@ internal sealed class KernelProgram
     /// <summary>A float as its exact bits: <c>f:3f800000</c> is 1.</summary>
     public static string Float(float v) => "f:" + BitConverter.ToInt32(BitConverter.GetBytes(v), 0).ToString("x8", CultureInfo.InvariantCulture);
 
-    public static string Floats(IEnumerable<float> values) => string.Join(",", values.Select(Float));
+    /// <summary>A list field: <c>[a,b]</c>.</summary>
+    public static string List(IEnumerable<string> items) => "[" + string.Join(",", items) + "]";
+
+    public static bool IsList(string value) => value.StartsWith("[", StringComparison.Ordinal) && value.EndsWith("]", StringComparison.Ordinal);
+
+    public static string[] ListItems(string list) => list.Length == 2 ? new string[0] : list.Substring(1, list.Length - 2).Split(',');
 
     public static long ParseLong(string s) => long.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 

@@ -31,6 +31,7 @@ internal static class ProgramLowering
         ["Gemm"] = GemmStep.Lower,
         ["FusedGemm"] = GemmStep.Lower,
         ["Softmax"] = SoftmaxStep.Lower,
+        ["GlobalAveragePool"] = GlobalAveragePoolStep.Lower,
     };
 
     /// <summary>Ops whose output is their first input's bytes, reinterpreted (row-major layout unchanged).</summary>

@@ -37,10 +37,10 @@ internal sealed class StepContext
         new(DiagnosticCode.UnsupportedOp, message, _modelPath, Node.DisplayName, Node.OpType);
 
     public StepContext Int(string key, long value) => Add(key, KernelProgram.Int(value));
-    public StepContext Ints(string key, IEnumerable<long> values) => Add(key, KernelProgram.Ints(values));
+    public StepContext Ints(string key, IEnumerable<long> values) => Add(key, KernelProgram.List(values.Select(KernelProgram.Int)));
     public StepContext Bool(string key, bool value) => Add(key, value ? "true" : "false");
     public StepContext Float(string key, float value) => Add(key, KernelProgram.Float(value));
-    public StepContext Floats(string key, IEnumerable<float> values) => Add(key, KernelProgram.Floats(values));
+    public StepContext Floats(string key, IEnumerable<float> values) => Add(key, KernelProgram.List(values.Select(KernelProgram.Float)));
 
     /// <summary>The arena offset of input <paramref name="input"/>, or of the output.</summary>
     public StepContext At(string key, int input) => Int(key, OffsetOf(input));

@@ -141,7 +141,7 @@ public class PassTests(ITestOutputHelper output)
             [new ValueInfo("x", new TensorType(DataType.Float, Shape.Of([xs.Length])))], [new ValueInfo("y", new TensorType(DataType.Undefined, null))],
             [new Node("h", "HardSwish", ["x"], ["y"])], [])).Run(Tensor.FromFloats(xs, xs.Length)).ToFloatArray();
         var epilogue = xs.ToArray();
-        FusedActivation.ApplyInPlace(QuantuneV2.Kernels.Activation.HardSwish, epilogue);
+        QuantuneV2.Kernels.Activation.HardSwish.ApplyInPlace(epilogue);
         for (int i = 0; i < xs.Length; i++)
             Assert.True(BitConverter.SingleToInt32Bits(standalone[i]) == BitConverter.SingleToInt32Bits(epilogue[i]) || (float.IsNaN(standalone[i]) && float.IsNaN(epilogue[i])),
                 $"x = {xs[i]:R}: standalone {standalone[i]:R}, epilogue {epilogue[i]:R}");
