@@ -20,6 +20,8 @@ public sealed class QuantizeModel : ToolTask
     [Required] public string Model { get; set; } = "";
     [Required] public string PlanPath { get; set; } = "";
     [Required] public string WeightsPath { get; set; } = "";
+    /// <summary>The kernel program the source generator reads (docs/generator.md).</summary>
+    public string ProgramPath { get; set; } = "";
     /// <summary>Where the tool lists the files it read (see <see cref="MarkChangedInputs"/>).</summary>
     public string DepsPath { get; set; } = "";
     /// <summary>The generated class, for messages.</summary>
@@ -71,6 +73,7 @@ public sealed class QuantizeModel : ToolTask
         if (IsFalse(PerChannel)) b.AppendSwitch("--per-tensor");
         if (IsTrue(ReduceRange)) b.AppendSwitch("--reduce-range");
         Option(b, "--weights", WeightsPath);
+        Option(b, "--program", ProgramPath);
         Option(b, "--deps", DepsPath);
         Option(b, "--report", ReportPath);
         Option(b, "-o", PlanPath);
@@ -92,7 +95,7 @@ public sealed class QuantizeModel : ToolTask
         if (!ok)
         {
             // The tool writes the plan last; without it nothing of this run may look complete.
-            foreach (var path in new[] { PlanPath, WeightsPath, ReportPath, DepsPath })
+            foreach (var path in new[] { PlanPath, WeightsPath, ReportPath, DepsPath, ProgramPath })
                 if (path.Length > 0 && File.Exists(path)) File.Delete(path);
             return false;
         }

@@ -7,7 +7,7 @@ namespace QuantuneV2.Tests.MSBuild;
 public class PackageContentsTests(PackageFeed feed)
 {
     [Fact]
-    public void ThePackageHoldsTheTargetsTheTaskAndTheToolAndDependsOnNothing()
+    public void ThePackageHoldsTheTargetsTheTaskTheToolTheGeneratorAndTheKernels()
     {
         using var zip = ZipFile.OpenRead(feed.Package);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
@@ -17,12 +17,15 @@ public class PackageContentsTests(PackageFeed feed)
         Assert.Contains("tasks/net472/QuantuneV2.Tasks.dll", entries);
         foreach (var tool in new[] { "quantune.dll", "quantune.runtimeconfig.json", "quantune.deps.json", "QuantuneV2.Planning.dll", "Google.Protobuf.dll" })
             Assert.Contains($"tools/quantune/{tool}", entries);
-        // No lib/: the package adds nothing to the user's references (the generator's runtime support comes with it later).
-        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.Contains("analyzers/dotnet/cs/QuantuneV2.Generator.dll", entries);
+        // The generated code's run-time kernels are the one library the user's assembly references.
+        Assert.Equal(["lib/net10.0/QuantuneV2.Kernels.dll"], entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal)));
         using var nuspec = new StreamReader(zip.GetEntry("QuantuneV2.Build.nuspec")!.Open());
         var text = nuspec.ReadToEnd();
-        Assert.DoesNotContain("<dependency ", text);
-        Assert.Contains("<developmentDependency>true</developmentDependency>", text);
+        // Their one dependency; the build-time parts (task, tool, generator) bring none.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "<dependency "));
+        Assert.Contains("<dependency id=\"System.Numerics.Tensors\"", text);
+        Assert.Matches(@"^\d+\.\d+\.\d+-dev\.\d{14}$", feed.Version);
     }
 
     [Fact]
