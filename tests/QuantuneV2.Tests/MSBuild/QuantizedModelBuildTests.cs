@@ -40,6 +40,28 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     }
 
     [Fact]
+    public void TheGeneratedClassRunsInTheBuiltApp()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" ClassName="Net" Namespace="My.Models" Fp32Layers="2" />""");
+        app.Copy(Model, "model.onnx");
+        File.WriteAllText(Path.Combine(app.Folder, "Program.cs"), """
+            using System;
+            using System.Linq;
+            using My.Models;
+            var x = new float[Net.InputLength];
+            for (int i = 0; i < x.Length; i++) x[i] = (i % 7) * 0.25f - 0.8f;
+            var y = Net.Infer(x);
+            var session = Net.CreateSession();
+            var z = new float[Net.OutputLength];
+            session.Infer(x, z);
+            System.Console.WriteLine($"shape {string.Join("x", Net.InputShape.ToArray())} -> {y.Length}, same {y.AsSpan().SequenceEqual(z)}, finite {y.All(float.IsFinite)}");
+            """);
+        var (code, log) = app.Dotnet("run -v q");
+        Assert.True(code == 0, log);
+        Assert.Contains("shape 1x1x32x32 -> 10, same True, finite True", log);
+    }
+
+    [Fact]
     public void TwoItemsOfOneModelAreBuiltAndReRunSeparately()
     {
         var app = feed.CreateConsumer("""
