@@ -66,6 +66,9 @@ internal static class ModelEmitter
                 public static global::System.ReadOnlySpan<int> InputShape => new int[] { {{string.Join(", ", input.Dims)}} };
                 /// <summary>Shape of the output tensor ({{string.Join("×", output.Dims)}}).</summary>
                 public static global::System.ReadOnlySpan<int> OutputShape => new int[] { {{string.Join(", ", output.Dims)}} };
+            {{Metadata(program)}}
+                private static readonly nint[] s_inputLengths = [{{string.Join(", ", input.Dims)}}];
+                private static readonly nint[] s_outputLengths = [{{string.Join(", ", output.Dims)}}];
 
                 private static readonly global::System.Lazy<Steps> s_steps = new(() => new Steps(LoadWeights()));
                 [global::System.ThreadStatic] private static Session? t_session;
@@ -82,6 +85,14 @@ internal static class ModelEmitter
                     return output;
                 }
 
+                /// <summary>Runs the model on a batch: sample b is <paramref name="inputs"/>[b·InputLength ..] and its result goes to <paramref name="outputs"/>[b·OutputLength ..].</summary>
+                /// <exception cref="global::System.ArgumentException">The spans do not hold <paramref name="batch"/> samples.</exception>
+                public static void Infer(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch) => (t_session ??= new Session()).Infer(inputs, outputs, batch);
+
+                /// <summary>Runs the model on a tensor of <see cref="InputShape"/> into a tensor of <see cref="OutputShape"/> (any strides).</summary>
+                /// <exception cref="global::System.ArgumentException">A tensor has another shape.</exception>
+                public static void Infer(in global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, in global::System.Numerics.Tensors.TensorSpan<float> output) => (t_session ??= new Session()).Infer(input, output);
+
                 /// <summary>A session with its own working memory, for one thread at a time.</summary>
                 public static Session CreateSession() => new Session();
 
@@ -95,11 +106,33 @@ internal static class ModelEmitter
                     {
                         if (input.Length != InputLength) throw new global::System.ArgumentException($"the input has {input.Length} values; {{model.ClassName}} takes {InputLength}", nameof(input));
                         if (output.Length != OutputLength) throw new global::System.ArgumentException($"the output has {output.Length} values; {{model.ClassName}} gives {OutputLength}", nameof(output));
-                        var arena = global::System.MemoryExtensions.AsSpan(_arena);
-                        input.CopyTo({{Kernels}}.Arena.Floats(arena, {{input.At}}, InputLength));
-                        s_steps.Value.Run(arena);
-                        {{Kernels}}.Arena.Floats(arena, {{output.At}}, OutputLength).CopyTo(output);
+                        input.CopyTo(Input);
+                        Run();
+                        Output.CopyTo(output);
                     }
+
+                    /// <summary>Runs the model on a batch; see <see cref="{{model.ClassName}}.Infer(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>.</summary>
+                    public void Infer(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)
+                    {
+                        if (batch < 0 || inputs.Length != (long)batch * InputLength || outputs.Length != (long)batch * OutputLength)
+                            throw new global::System.ArgumentException($"a batch of {batch} takes {(long)batch * InputLength} input and {(long)batch * OutputLength} output values; {inputs.Length} and {outputs.Length} given");
+                        for (int b = 0; b < batch; b++) Infer(inputs.Slice(b * InputLength, InputLength), outputs.Slice(b * OutputLength, OutputLength));
+                    }
+
+                    /// <summary>Runs the model on tensors; see <see cref="{{model.ClassName}}.Infer(in global::System.Numerics.Tensors.ReadOnlyTensorSpan{float}, in global::System.Numerics.Tensors.TensorSpan{float})"/>.</summary>
+                    public void Infer(in global::System.Numerics.Tensors.ReadOnlyTensorSpan<float> input, in global::System.Numerics.Tensors.TensorSpan<float> output)
+                    {
+                        if (!global::System.MemoryExtensions.SequenceEqual(input.Lengths, s_inputLengths)) throw new global::System.ArgumentException("the input tensor's shape is not {{model.ClassName}}.InputShape", nameof(input));
+                        if (!global::System.MemoryExtensions.SequenceEqual(output.Lengths, s_outputLengths)) throw new global::System.ArgumentException("the output tensor's shape is not {{model.ClassName}}.OutputShape", nameof(output));
+                        input.FlattenTo(Input);
+                        Run();
+                        new global::System.Numerics.Tensors.ReadOnlyTensorSpan<float>(Output, s_outputLengths).CopyTo(output);
+                    }
+
+                    private global::System.Span<float> Input => {{Kernels}}.Arena.Floats(_arena, {{input.At}}, InputLength);
+                    private global::System.Span<float> Output => {{Kernels}}.Arena.Floats(_arena, {{output.At}}, OutputLength);
+
+                    private void Run() => s_steps.Value.Run(_arena);
                 }
 
                 private static global::QuantuneV2.Kernels.Program.ModelWeights LoadWeights()
@@ -126,6 +159,29 @@ internal static class ModelEmitter
             b.Append($"            {Kernels}.{program.Steps[i].Kernel}.Run(_s{i}, arena);\n");
         b.Append("        }\n    }\n}\n");
         return b.ToString();
+    }
+
+    /// <summary>The plan's facts from the program's meta record, as constants (nothing when the record is empty).</summary>
+    private static string Metadata(KernelProgram program)
+    {
+        if (program.MetaValue("Layers") is not { } layers) return "";
+        var fp32 = KernelProgram.ListItems(program.MetaValue("Fp32Layers") ?? "[]").Select(n => Literal(KernelProgram.Unescape(n)));
+        return $$"""
+
+                /// <summary>The ONNX model the class was generated from.</summary>
+                public const string ModelFile = {{Literal(KernelProgram.Unescape(program.MetaValue("Model") ?? ""))}};
+                /// <summary>Layers (convolutions and fully connected layers, after fusion) of the model.</summary>
+                public const int LayerCount = {{layers}};
+                /// <summary>Layers that run int8; the others run fp32 (<see cref="Fp32Layers"/>).</summary>
+                public const int Int8LayerCount = {{program.MetaValue("Int8Layers") ?? "0"}};
+                /// <summary>Multiply-accumulates of one inference.</summary>
+                public const long Macs = {{program.MetaValue("Macs") ?? "0"}};
+                /// <summary>Multiply-accumulates of one inference that run int8.</summary>
+                public const long Int8Macs = {{program.MetaValue("Int8Macs") ?? "0"}};
+                /// <summary>The layers the quantization plan keeps fp32 (node names after fusion).</summary>
+                public static global::System.Collections.Generic.IReadOnlyList<string> Fp32Layers { get; } = new string[] { {{string.Join(", ", fp32)}} };
+
+            """;
     }
 
     /// <summary>A field value as C#: an integer, a list, an exact float, a bool, or a weight of the blob.</summary>

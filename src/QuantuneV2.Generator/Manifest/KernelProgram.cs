@@ -12,7 +12,8 @@ namespace QuantuneV2.Manifest;
 /// Format: UTF-8 lines, the first <c>quantune-program 1</c>, then one record per line, a kind then
 /// space-separated <c>Key=value</c> fields. Values are decimal integers, floats as <c>f:</c> + their IEEE-754
 /// bits in hex (exact), <c>true</c>/<c>false</c>, weight references <c>#index:type</c> (s8, s32, f32), lists of
-/// those in brackets (<c>[1,2]</c>, <c>[]</c>), and in input/output records plain tokens and comma-separated dims. Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
+/// those in brackets (<c>[1,2]</c>, <c>[]</c>), names percent-encoded (<see cref="Escape"/>), and in input/output
+/// records comma-separated dims. The meta record holds the model file, layer counts, MACs and the fp32 layers. Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
 /// At = byte offset in the arena), <c>arena</c> (Bytes), <c>step</c> (Kernel, then the kernel's arguments,
 /// named as the fields of its Args class).
 /// </summary>
@@ -63,7 +64,7 @@ internal sealed class KernelProgram
                 case "meta": program.Meta.AddRange(fields); break;
                 case "input":
                 case "output":
-                    var value = new ProgramValue(Get("Name"), Get("Type"), ParseInts(Get("Dims")), ParseLong(Get("At")));
+                    var value = new ProgramValue(Unescape(Get("Name")), Get("Type"), ParseInts(Get("Dims")), ParseLong(Get("At")));
                     (parts[0] == "input" ? program.Inputs : program.Outputs).Add(value);
                     break;
                 case "arena": program.ArenaBytes = ParseLong(Get("Bytes")); break;
@@ -80,6 +81,14 @@ internal sealed class KernelProgram
 
     /// <summary>A float as its exact bits: <c>f:3f800000</c> is 1.</summary>
     public static string Float(float v) => "f:" + BitConverter.ToInt32(BitConverter.GetBytes(v), 0).ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>Free text (a model or layer name) as one token: percent-encoded, so no space, comma, '=' or bracket is left.</summary>
+    public static string Escape(string text) => Uri.EscapeDataString(text).Replace("[", "%5B").Replace("]", "%5D");
+
+    public static string Unescape(string token) => Uri.UnescapeDataString(token);
+
+    /// <summary>The meta field <paramref name="key"/>, or null.</summary>
+    public string? MetaValue(string key) => Meta.FirstOrDefault(f => f.Key == key)?.Value;
 
     /// <summary>A list field: <c>[a,b]</c>.</summary>
     public static string List(IEnumerable<string> items) => "[" + string.Join(",", items) + "]";
@@ -141,7 +150,7 @@ internal sealed class ProgramValue
 
     public IEnumerable<Field> Fields() => new[]
     {
-        new Field("Name", Name), new Field("Type", Type), new Field("Dims", KernelProgram.Ints(Dims)), new Field("At", KernelProgram.Int(At)),
+        new Field("Name", KernelProgram.Escape(Name)), new Field("Type", Type), new Field("Dims", KernelProgram.Ints(Dims)), new Field("At", KernelProgram.Int(At)),
     };
 }
 

@@ -38,7 +38,7 @@ internal static class QuantizeCommand
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
-        var programText = args.Has("program") ? ProgramFile.ToText(result.Quantized, modelPath) : null;
+        var programText = args.Has("program") ? ProgramFile.ToText(result.Quantized, result.Plan, modelPath) : null;
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
         if (args.Value("weights") is { } weights) WeightsFile.Save(result.Quantized, weights);
         if (args.Value("program") is { } program) ProgramFile.Save(programText!, program);

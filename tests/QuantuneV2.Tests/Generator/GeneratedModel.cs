@@ -37,9 +37,9 @@ internal sealed class GeneratedModel
             ParseOptions, new Options(className, ns), new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Generates, compiles (failing on any warning) and loads the class.</summary>
-    public static GeneratedModel Build(string programText, byte[] weights, string className = "Net", string ns = "Check")
+    public static GeneratedModel Build(string programText, byte[] weights, string className = "Net", string ns = "Check", string userCode = "namespace Check; public static class Marker { }")
     {
-        var driver = Driver(programText, className, ns).RunGeneratorsAndUpdateCompilation(Compile("namespace Check; public static class Marker { }"), out var output, out var generatorDiagnostics);
+        var driver = Driver(programText, className, ns).RunGeneratorsAndUpdateCompilation(Compile(userCode), out var output, out var generatorDiagnostics);
         var run = driver.GetRunResult();
         var compilation = (CSharpCompilation)output;
         if (generatorDiagnostics.Length > 0) return new GeneratedModel(run, compilation, null);

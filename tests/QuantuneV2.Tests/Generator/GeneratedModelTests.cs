@@ -28,7 +28,7 @@ public class GeneratedModelTests
         try
         {
             WeightsFile.Save(result.Quantized, weights);
-            var generated = GeneratedModel.Build(ProgramFile.ToText(result.Quantized, path), File.ReadAllBytes(weights));
+            var generated = GeneratedModel.Build(ProgramFile.ToText(result.Quantized, result.Plan, path), File.ReadAllBytes(weights));
             var infer = generated.Infer("Check.Net");
             var reference = new Session(result.Quantized.WithBatch(1));
             var images = Dataset.Load(RepoPaths.SampleSpec(data));
