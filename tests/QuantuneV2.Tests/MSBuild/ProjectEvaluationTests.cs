@@ -39,6 +39,42 @@ public class ProjectEvaluationTests(PackageFeed feed)
         Assert.Equal(Path.Combine(app.Folder, "data", "calib.json"), second["Calibration"]);
     }
 
+    [Fact]
+    public void ADesignTimeBuildDoesNotQuantizeButHandsOverTheLastBuildsProgram()
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" ClassName="Net" Fp32Layers="none" />""");
+        app.Copy(SharedData.Require("models/fmnist/resnet18.bn.onnx"), "model.onnx");
+        var (code, log) = app.Dotnet("restore");
+        Assert.True(code == 0, log);
+        var project = Path.Combine(app.Folder, "app.csproj");
+        var plan = Path.Combine(app.Artefacts, "Net.plan.json");
+        // What an IDE does: a design-time build of the compile inputs. Before any real build there is nothing to hand over.
+        var files = DesignTimeBuild(project, feed.Packages);
+        Assert.False(File.Exists(plan), "a design-time build quantized the model");
+        Assert.DoesNotContain(files, f => f.EndsWith(".program.txt", StringComparison.Ordinal));
+
+        (code, log) = app.Dotnet("build -v n");
+        Assert.True(code == 0, log);
+        File.SetLastWriteTimeUtc(Path.Combine(app.Folder, "model.onnx"), DateTime.UtcNow);  // out of date now: a real build would quantize
+        var written = File.GetLastWriteTimeUtc(plan);
+        files = DesignTimeBuild(project, feed.Packages);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(plan));
+        Assert.Contains(Path.Combine(app.Artefacts, "Net.program.txt"), files);
+    }
+
+    /// <summary>The AdditionalFiles the compiler would get in a design-time build.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<string> DesignTimeBuild(string projectPath, string packages)
+    {
+        using var collection = new ProjectCollection(new Dictionary<string, string>
+        {
+            ["NuGetPackageRoot"] = packages + "/", ["DesignTimeBuild"] = "true", ["SkipCompilerExecution"] = "true", ["ProvideCommandLineArgs"] = "true",
+        });
+        var instance = collection.LoadProject(projectPath).CreateProjectInstance();
+        Assert.True(instance.Build(["CoreCompile"], []), "the design-time build failed");
+        return [.. instance.GetItems("AdditionalFiles").Select(i => i.GetMetadataValue("FullPath"))];
+    }
+
     // MSBuild types appear only in methods the static constructor's registration runs before.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Dictionary<string, Dictionary<string, string>> Evaluate(string projectPath, string packages)

@@ -182,16 +182,18 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         Assert.Contains("error QV0060: 2 QuantizedModel items generate the class 'Model'", log);
     }
 
-    [Fact]
-    public void AnArm64BuildHandsTheRidTheClassAndTheWeightsToTheGenerator()
+    [Theory]
+    [InlineData("linux-arm64", "arm64")]
+    [InlineData("linux-x64", "x64")]
+    public void ARidSpecificBuildHandsTheRidTheClassAndTheWeightsToTheGenerator(string rid, string platform)
     {
         var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" Fp32Layers="none" />""");
         app.Copy(Model, "model.onnx");
-        var (code, log) = app.Dotnet("build -r linux-arm64 -v n");
+        var (code, log) = app.Dotnet($"build -r {rid} -v n");
         Assert.True(code == 0, log);
-        var config = File.ReadAllText(Path.Combine(app.Folder, "obj", "Debug", "net10.0", "linux-arm64", "app.GeneratedMSBuildEditorConfig.editorconfig"));
-        Assert.Contains("build_property.RuntimeIdentifier = linux-arm64", config);
-        Assert.Contains("build_property.PlatformTarget = arm64", config);
+        var config = File.ReadAllText(Path.Combine(app.Folder, "obj", "Debug", "net10.0", rid, "app.GeneratedMSBuildEditorConfig.editorconfig"));
+        Assert.Contains($"build_property.RuntimeIdentifier = {rid}", config);
+        Assert.Contains($"build_property.PlatformTarget = {platform}", config);
         // Defaults: the class from the file name, the namespace from RootNamespace (the project's name).
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2ClassName = Model", config);
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Namespace = app", config);
