@@ -6,7 +6,7 @@ namespace QuantuneV2.Kernels.Program;
 ///   acc = Bias[oc] + Σ (x − XZero)·w over the taps inside the input (padding is real zero),
 ///   y   = clamp(round_half_even(float32(acc)·Multiplier[oc] [+ float32(z − ZZero)·ZMultiplier]) + YZero).
 /// </summary>
-public static class QConv2d
+public static partial class QConv2d
 {
     public sealed class Args
     {
@@ -18,11 +18,23 @@ public static class QConv2d
         public sbyte[] Weights = [];
         public int[]? Bias;
         public float[] Multiplier = [];
+
+        private Packed? _packed;
+
+        /// <summary>The weights packed for the matrix-product path, made on first use.</summary>
+        internal Packed PackedWeights => _packed ??= new Packed(this);
     }
 
     [ThreadStatic] private static int[]? t_acc;
 
+    /// <summary>Groups of one take the packed matrix-product path on the best ISA (<see cref="Int8Dispatch"/>); grouped and depthwise ones the direct loops.</summary>
     public static void Run(Args a, Span<byte> arena)
+    {
+        if (a.Group == 1) RunPacked(a, arena, Int8Dispatch.Current);
+        else RunDirect(a, arena);
+    }
+
+    internal static void RunDirect(Args a, Span<byte> arena)
     {
         int plane = a.OH * a.OW, cg = a.C / a.Group, mg = a.OC / a.Group, kv = a.KH * a.KW;
         var acc = t_acc is { } buffer && buffer.Length >= plane ? buffer : t_acc = new int[plane];
