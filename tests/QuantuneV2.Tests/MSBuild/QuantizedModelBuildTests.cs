@@ -62,26 +62,30 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     }
 
     [Fact]
-    public void TwoItemsOfOneModelAreBuiltAndReRunSeparately()
+    public void TwoModelsAndTwoItemsOfOneModelAreBuiltAndReRunSeparately()
     {
+        const string other = """<QuantizedModel Include="other.onnx" ClassName="C" Fp32Layers="none" />""";
         var app = feed.CreateConsumer("""
             <QuantizedModel Include="model.onnx" ClassName="A" Fp32Layers="none" />
             <QuantizedModel Include="model.onnx" ClassName="B" Fp32Layers="1" />
-            """);
+            """ + other);
         app.Copy(Model, "model.onnx");
+        app.Copy(SharedData.Require("models/fmnist/squeezenet1.1.onnx"), "other.onnx");
         var (code, log) = app.Dotnet("build -v n");
         Assert.True(code == 0, log);
         Assert.Contains(Ran + "A: 22 int8 / 0 fp32", log);
         Assert.Contains(Ran + "B: 21 int8 / 1 fp32", log);
+        Assert.Contains("quantune: other.onnx → C: ", log);
 
         app.WriteProject("""
             <QuantizedModel Include="model.onnx" ClassName="A" Fp32Layers="2" />
             <QuantizedModel Include="model.onnx" ClassName="B" Fp32Layers="1" />
-            """);
+            """ + other);
         (code, log) = app.Dotnet("build -v n");
         Assert.True(code == 0, log);
         Assert.Contains(Ran + "A: 20 int8 / 2 fp32", log);
         Assert.DoesNotContain(Ran + "B:", log);
+        Assert.DoesNotContain("quantune: other.onnx", log);
     }
 
     [Fact]
