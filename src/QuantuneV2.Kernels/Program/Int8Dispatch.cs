@@ -2,34 +2,50 @@ using System.Runtime.Intrinsics.X86;
 
 namespace QuantuneV2.Kernels.Program;
 
-/// <summary>The instruction sets of the int8 kernels, narrowest first.</summary>
+/// <summary>The instruction sets of the int8 kernels, in order of preference (the last supported one wins).</summary>
 public enum Int8Isa
 {
     Scalar,
+    /// <summary>x64 AVX2: u8 and s8 widened to s16, then VPMADDWD (exact: pairs of products into int32).</summary>
+    Avx2,
+    /// <summary>x64 AVX-512BW: as <see cref="Avx2"/> on 512-bit vectors.</summary>
+    Avx512BW,
     /// <summary>x64 AVX-VNNI: VPDPBUSD on 256-bit vectors (u8 × s8, four products summed into each int32, exact).</summary>
     AvxVnni,
 }
 
 /// <summary>
-/// The one place that chooses the int8 kernels' path: the widest the runtime accelerates, detected once
-/// (<c>DOTNET_EnableAVXVNNI=0</c> and the other switches narrow it), or narrower for a test.
+/// The one place that chooses the int8 kernels' path: the most preferred one the runtime accelerates, detected
+/// once (<c>DOTNET_EnableAVXVNNI=0</c>, <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c> and
+/// <c>DOTNET_EnableHWIntrinsic=0</c> narrow it), or another supported one for a test.
 /// </summary>
 public static class Int8Dispatch
 {
     private static readonly AsyncLocal<Int8Isa?> s_forced = new();
 
-    public static Int8Isa Detected { get; } = AvxVnni.IsSupported ? Int8Isa.AvxVnni : Int8Isa.Scalar;
+    /// <summary>Every path this machine can run, in order of preference.</summary>
+    public static IReadOnlyList<Int8Isa> Supported { get; } = [.. Enum.GetValues<Int8Isa>().Where(IsSupported)];
+
+    public static Int8Isa Detected { get; } = Supported[^1];
 
     public static Int8Isa Current => s_forced.Value ?? Detected;
 
     /// <summary>Test hook: the kernels take <paramref name="isa"/> on this async flow until disposed.</summary>
     public static IDisposable Force(Int8Isa isa)
     {
-        if (isa > Detected) throw new ArgumentOutOfRangeException(nameof(isa), isa, $"this machine accelerates up to {Detected}");
+        if (!IsSupported(isa)) throw new ArgumentOutOfRangeException(nameof(isa), isa, "this machine does not accelerate it");
         var previous = s_forced.Value;
         s_forced.Value = isa;
         return new Restore(previous);
     }
+
+    private static bool IsSupported(Int8Isa isa) => isa switch
+    {
+        Int8Isa.Avx2 => Avx2.IsSupported,
+        Int8Isa.Avx512BW => Avx512BW.IsSupported,
+        Int8Isa.AvxVnni => AvxVnni.IsSupported,
+        _ => true,
+    };
 
     private sealed class Restore(Int8Isa? previous) : IDisposable
     {

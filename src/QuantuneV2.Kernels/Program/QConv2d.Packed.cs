@@ -63,8 +63,13 @@ public static partial class QConv2d
                 for (int b = 0; b < p.Blocks; b++)
                 {
                     var weights = p.Weights.AsSpan(b * p.K4 * Block, p.K4 * Block);
-                    if (isa == Int8Isa.AvxVnni) MultiplyAvxVnni(columns, weights, p.K4, acc);
-                    else MultiplyScalar(columns, weights, p.K4, acc);
+                    switch (isa)
+                    {
+                        case Int8Isa.AvxVnni: MultiplyAvxVnni(columns, weights, p.K4, acc); break;
+                        case Int8Isa.Avx512BW: MultiplyAvx512BW(columns, weights, p.K4, acc); break;
+                        case Int8Isa.Avx2: MultiplyAvx2(columns, weights, p.K4, acc); break;
+                        default: MultiplyScalar(columns, weights, p.K4, acc); break;
+                    }
                     Epilogue(a, arena, n, first, count, b, acc, p.Bias);
                 }
             }
