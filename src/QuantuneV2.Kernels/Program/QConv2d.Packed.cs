@@ -2,9 +2,10 @@ namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
 /// The int8 convolution as a matrix product (groups of one): the weights packed once into blocks of 16 output
-/// channels × 4 reduction bytes (<c>[oc/16][k/4][16][4]</c>, zero-padded), the input gathered per tile of
-/// <see cref="Tile"/> output pixels into rows of K bytes (im2col; padding reads the zero point, i.e. real zero),
-/// then a micro-kernel per ISA and the shared requantizing epilogue. The zero point leaves the inner loop:
+/// channels × 4 reduction bytes (<c>[oc/16][k/4][16][4]</c>, zero-padded), the reduction ordered (ky, kx, ic) so
+/// that, over a channels-last copy of the input, each tap of a pixel is one contiguous run of C bytes; the input
+/// gathered per tile of <see cref="Tile"/> output pixels into rows of K bytes (im2col; a tap in the padding reads
+/// the zero point, i.e. real zero), then a micro-kernel per ISA and the shared requantizing epilogue. The zero point leaves the inner loop:
 /// Σ (x − zp)·w = Σ x·w − zp·Σw, with zp·Σw folded into the bias; int8 inputs are shifted by 128 into uint8
 /// (the u8 × s8 instructions take unsigned activations) and the shift folded the same way.
 /// </summary>
@@ -26,12 +27,14 @@ public static partial class QConv2d
             for (int oc = 0; oc < a.OC; oc++)
             {
                 int sum = 0;
-                for (int k = 0; k < K; k++)
-                {
-                    sbyte w = a.Weights[oc * K + k];
-                    sum += w;
-                    Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
-                }
+                for (int ic = 0; ic < a.C; ic++)
+                    for (int tap = 0; tap < a.KH * a.KW; tap++)
+                    {
+                        sbyte w = a.Weights[(oc * a.C + ic) * a.KH * a.KW + tap];
+                        int k = tap * a.C + ic;
+                        sum += w;
+                        Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
+                    }
                 Bias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + shift) * sum;
             }
         }
@@ -45,7 +48,7 @@ public static partial class QConv2d
         public int[] Bias { get; }
     }
 
-    [ThreadStatic] private static byte[]? t_columns;
+    [ThreadStatic] private static byte[]? t_columns, t_channelsLast;
     [ThreadStatic] private static int[]? t_tileAcc;
 
     private static void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
@@ -55,11 +58,15 @@ public static partial class QConv2d
         var columns = t_columns is { } c && c.Length >= Tile * p.K4 ? c : t_columns = new byte[Tile * p.K4];
         var acc = t_tileAcc is { } t && t.Length >= Tile * Block ? t : t_tileAcc = new int[Tile * Block];
         byte pad = (byte)(a.XZero + (a.XSigned ? 128 : 0));
+        int image = a.C * a.H * a.W;
+        var hwc = t_channelsLast is { } h && h.Length >= image ? h : t_channelsLast = new byte[image];
         for (int n = 0; n < a.N; n++)
+        {
+            ToChannelsLast(a, arena.Slice(a.X + n * image, image), hwc);
             for (int first = 0; first < pixels; first += Tile)
             {
                 int count = Math.Min(Tile, pixels - first);
-                Gather(a, arena, n, first, count, columns, p.K4, pad);
+                Gather(a, hwc, first, count, columns, p.K4, pad);
                 for (int b = 0; b < p.Blocks; b++)
                 {
                     var weights = p.Weights.AsSpan(b * p.K4 * Block, p.K4 * Block);
@@ -73,12 +80,27 @@ public static partial class QConv2d
                     Epilogue(a, arena, n, first, count, b, acc, p.Bias);
                 }
             }
+        }
     }
 
-    /// <summary>Rows of K bytes, one per output pixel of the tile: (ic, ky, kx) in weight order; taps in the padding take the zero point.</summary>
-    private static void Gather(Args a, Span<byte> arena, int n, int first, int count, byte[] columns, int k4, byte pad)
+    /// <summary>One image from NCHW to HWC, int8 values shifted into uint8 (sign bit flipped).</summary>
+    private static void ToChannelsLast(Args a, ReadOnlySpan<byte> chw, byte[] hwc)
     {
         byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        int plane = a.H * a.W;
+        for (int c = 0; c < a.C; c++)
+        {
+            var src = chw.Slice(c * plane, plane);
+            for (int i = 0; i < plane; i++) hwc[i * a.C + c] = (byte)(src[i] ^ flip);
+        }
+    }
+
+    /// <summary>
+    /// Rows of K bytes, one per output pixel of the tile, in the weights' (ky, kx, ic) order: each tap inside the
+    /// input is its C channels copied from the HWC image, a tap in the padding is C zero points.
+    /// </summary>
+    private static void Gather(Args a, byte[] hwc, int first, int count, byte[] columns, int k4, byte pad)
+    {
         for (int t = 0; t < Tile; t++)
         {
             var row = columns.AsSpan(t * k4, k4);
@@ -88,17 +110,15 @@ public static partial class QConv2d
                 continue;
             }
             int oy = (first + t) / a.OW, ox = (first + t) % a.OW, k = 0;
-            for (int ic = 0; ic < a.C; ic++)
+            for (int ky = 0; ky < a.KH; ky++)
             {
-                int plane = a.X + (n * a.C + ic) * a.H * a.W;
-                for (int ky = 0; ky < a.KH; ky++)
+                int iy = oy * a.SH - a.PadTop + ky * a.DH;
+                for (int kx = 0; kx < a.KW; kx++, k += a.C)
                 {
-                    int iy = oy * a.SH - a.PadTop + ky * a.DH;
-                    for (int kx = 0; kx < a.KW; kx++, k++)
-                    {
-                        int ix = ox * a.SW - a.PadLeft + kx * a.DW;
-                        row[k] = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W ? (byte)(arena[plane + iy * a.W + ix] ^ flip) : pad;
-                    }
+                    int ix = ox * a.SW - a.PadLeft + kx * a.DW;
+                    var tap = row.Slice(k, a.C);
+                    if ((uint)iy < (uint)a.H && (uint)ix < (uint)a.W) hwc.AsSpan((iy * a.W + ix) * a.C, a.C).CopyTo(tap);
+                    else tap.Fill(pad);
                 }
             }
             row[k..].Clear();  // the padding bytes of the last group meet zero weights
