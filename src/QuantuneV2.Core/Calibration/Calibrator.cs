@@ -52,8 +52,8 @@ public static class Calibrator
         }
         return observers.ToDictionary(kv => kv.Key, kv =>
         {
-            var (min, max) = kv.Value.Range;
-            return new CalibratedRange(min, max, kv.Value.NonFiniteCount, kv.Value.ClippedFraction);
+            var range = kv.Value.Range;
+            return new CalibratedRange(range.Min, range.Max, kv.Value.NonFiniteCount, kv.Value.ClippedFraction(range));
         });
     }
 }

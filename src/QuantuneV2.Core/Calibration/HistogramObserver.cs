@@ -45,25 +45,22 @@ public abstract class HistogramObserver : RangeObserver
         _histogram!.Total == 0 ? Extremes : ComputeRange(_histogram);
 
     /// <summary>
-    /// The fraction of the histogram's values in bins wholly outside <see cref="RangeObserver.Range"/>
-    /// (to within a bin). A magnitude histogram counts |x| ≥ max(−min, max) as clipped: its ranges clip
-    /// both signs at one threshold. Of the non-zero values when the histogram leaves zeros out.
+    /// The fraction of the histogram's values in bins wholly outside <paramref name="range"/> (to within a
+    /// bin). A magnitude histogram counts |x| ≥ max(−min, max) as clipped: its ranges clip both signs at one
+    /// threshold. Of the non-zero values when the histogram leaves zeros out.
     /// </summary>
-    public sealed override double? ClippedFraction
+    public sealed override double? ClippedFraction((float Min, float Max) range)
     {
-        get
-        {
-            var (lo, hi) = Range;
-            var h = _histogram!;
-            if (h.Total == 0) return 0;
-            long clipped = 0;
-            bool magnitudes = Counted != HistogramValues.Values;
-            float upper = magnitudes ? MathF.Max(-lo, hi) : hi;
-            for (int k = 0; k < h.Bins; k++)
-                if ((upper < h.Hi && h.Edge(k) >= upper) || (!magnitudes && lo > h.Lo && h.Edge(k + 1) <= lo))
-                    clipped += h.Counts[k];
-            return (double)clipped / h.Total;
-        }
+        var h = _histogram ?? throw new InvalidOperationException($"{GetType().Name} has no histogram before its second pass");
+        if (h.Total == 0) return 0;
+        var (lo, hi) = range;
+        long clipped = 0;
+        bool magnitudes = Counted != HistogramValues.Values;
+        float upper = magnitudes ? MathF.Max(-lo, hi) : hi;
+        for (int k = 0; k < h.Bins; k++)
+            if ((upper < h.Hi && h.Edge(k) >= upper) || (!magnitudes && lo > h.Lo && h.Edge(k + 1) <= lo))
+                clipped += h.Counts[k];
+        return (double)clipped / h.Total;
     }
 
     /// <summary>The range from the complete histogram (which holds at least one value).</summary>

@@ -74,10 +74,11 @@ public abstract class RangeObserver
     }
 
     /// <summary>
-    /// The fraction of the calibration values that <see cref="Range"/> clips, or null when the
-    /// observer keeps no statistic that tells (MinMax clips nothing; a moving average does not know).
+    /// The fraction of the calibration values that <paramref name="range"/> (this observer's <see cref="Range"/>,
+    /// passed in because computing it can be costly) clips, or null when the observer keeps no statistic that
+    /// tells (MinMax clips nothing; a moving average does not know).
     /// </summary>
-    public virtual double? ClippedFraction => null;
+    public virtual double? ClippedFraction((float Min, float Max) range) => null;
 
     protected abstract RangeObserver CreateEmpty();
 

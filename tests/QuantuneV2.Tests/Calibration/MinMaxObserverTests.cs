@@ -6,7 +6,7 @@ public class MinMaxObserverTests
 {
     [Fact]
     public void ClippedFractionIsNotReported() =>
-        Assert.Null(new MinMaxObserver().ClippedFraction);
+        Assert.Null(new MinMaxObserver().ClippedFraction((0f, 1f)));
 
     [Fact]
     public void ExactMinAndMaxOverSamples()
