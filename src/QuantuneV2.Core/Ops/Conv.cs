@@ -10,7 +10,8 @@ public sealed class Conv : Op
 {
     public override string OpType => "Conv";
 
-    internal static SpatialGeometry Geometry(NodeContext ctx, Shape x, Shape w)
+    /// <summary>The node's window: kernel_shape, or else the weight's spatial dims, checked against both shapes.</summary>
+    public static SpatialGeometry Geometry(NodeContext ctx, Shape x, Shape w)
     {
         int spatial = x.Rank - 2;
         if (spatial is < 1 or > 3) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"input {x} must be N x C x (1 to 3 spatial dims)");

@@ -10,7 +10,8 @@ public abstract class PoolBase : Op
     /// <summary>Whether dilations and ceil_mode exist for this op at this opset.</summary>
     protected abstract bool DilationsAllowed(long opset);
 
-    internal SpatialGeometry Geometry(NodeContext ctx, int spatialRank)
+    /// <summary>The node's window, checked against this op's rules at the model's opset.</summary>
+    public SpatialGeometry Geometry(NodeContext ctx, int spatialRank)
     {
         var k = ctx.Ints("kernel_shape") ?? throw ctx.Fail(DiagnosticCode.InvalidAttribute, "attribute 'kernel_shape' is required");
         if (k.Length != spatialRank) throw ctx.Fail(DiagnosticCode.ShapeMismatch, $"kernel_shape has {k.Length} dims, the input has {spatialRank} spatial dims");

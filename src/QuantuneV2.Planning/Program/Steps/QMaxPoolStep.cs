@@ -8,8 +8,8 @@ internal static class QMaxPoolStep
 {
     public static KernelStep Lower(StepContext c)
     {
-        var kernel = c.Attributes.Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? throw c.Fail("kernel_shape is required");
-        var g = SpatialGeometry.Read(c.Attributes, kernel, ceilAllowed: c.Attributes.Opset >= 10);
+        // QMaxPool keeps MaxPool's attributes, so MaxPool reads its window.
+        var g = new MaxPool().Geometry(c.Attributes, c.Dims(0).Length - 2);
         return Window2d.Add(c, g, c.Dims(0), c.OutputDims).Signed("Signed", c.InputType(0)).At("X", 0).OutputAt("Y").Step("QMaxPool2d");
     }
 }

@@ -1,3 +1,4 @@
+using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Ops;
 
 namespace QuantuneV2.Planning.Program.Steps;
@@ -13,10 +14,6 @@ internal static class Window2d
             .Int("DH", g.Dilations[0]).Int("DW", g.Dilations[1]).Int("PadTop", g.Pads(0, x[2]).Begin).Int("PadLeft", g.Pads(1, x[3]).Begin);
     }
 
-    public static SpatialGeometry ConvGeometry(StepContext c)
-    {
-        var w = c.Dims(1);
-        var kernel = c.Attributes.Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? w[2..];
-        return SpatialGeometry.Read(c.Attributes, kernel, ceilAllowed: false);
-    }
+    /// <summary>The window of a Conv, QConv or FusedConv, as the op reads it.</summary>
+    public static SpatialGeometry ConvGeometry(StepContext c) => Conv.Geometry(c.Attributes, Shape.Of(c.Dims(0)), Shape.Of(c.Dims(1)));
 }
