@@ -25,11 +25,13 @@ public abstract class SoftmaxBase : Op
     private static int Axis(NodeContext ctx, int rank) =>
         rank == 0 ? 0 : ctx.Axis(ctx.Int("axis", ctx.Opset < 13 ? 1 : -1), rank);
 
-    public override Kernel CreateKernel(KernelContext ctx)
+    /// <summary>
+    /// The groups the node normalises over an input of <paramref name="dims"/>: Outer × Inner groups of Length values
+    /// (stride Inner). Before opset 13 (coerced to 2-D) a group is everything after the axis; from 13 the axis alone.
+    /// </summary>
+    public static (int Outer, int Length, int Inner) Groups(NodeContext ctx, int[] dims)
     {
-        var dims = ctx.InputDims(0);
         int axis = Axis(ctx, dims.Length);
-        // Coerced form: rows of length prod(dims[axis..]); axis form: stride over dims[axis].
         int outer = 1, n = 1, inner = 1;
         for (int k = 0; k < axis; k++) outer *= dims[k];
         if (ctx.Opset < 13) for (int k = axis; k < dims.Length; k++) n *= dims[k];
@@ -38,27 +40,14 @@ public abstract class SoftmaxBase : Op
             n = dims.Length == 0 ? 1 : dims[axis];
             for (int k = axis + 1; k < dims.Length; k++) inner *= dims[k];
         }
+        return (outer, n, inner);
+    }
+
+    public override Kernel CreateKernel(KernelContext ctx)
+    {
+        var (outer, n, inner) = Groups(ctx, ctx.InputDims(0));
         bool log = Log;
         return new DelegateKernel((inputs, outputs) =>
-        {
-            var x = inputs[0]!.Floats;
-            var y = outputs[0].Floats;
-            for (int o = 0; o < outer; o++)
-            {
-                for (int i = 0; i < inner; i++)
-                {
-                    int b = o * n * inner + i;
-                    float max = float.NegativeInfinity;
-                    for (int k = 0; k < n; k++) max = Math.Max(max, x[b + k * inner]);
-                    double sum = 0;
-                    for (int k = 0; k < n; k++) sum += Math.Exp(x[b + k * inner] - max);
-                    for (int k = 0; k < n; k++)
-                    {
-                        double v = x[b + k * inner] - max;
-                        y[b + k * inner] = (float)(log ? v - Math.Log(sum) : Math.Exp(v) / sum);
-                    }
-                }
-            }
-        });
+            Kernels.Program.Softmax.Normalize(inputs[0]!.Floats, outputs[0].Floats, outer, n, inner, log));
     }
 }

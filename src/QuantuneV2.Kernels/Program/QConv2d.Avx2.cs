@@ -52,14 +52,19 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe long Spread(byte* x) => x[0] | ((long)x[1] << 16) | ((long)x[2] << 32) | ((long)x[3] << 48);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PairSums(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int* y)
     {
-        var pairs = stackalloc int[32];
+        var pairs = stackalloc int[2 * Block];
         Avx.Store(pairs, a);
         Avx.Store(pairs + 8, b);
         Avx.Store(pairs + 16, c);
         Avx.Store(pairs + 24, d);
+        AddPairs(pairs, y);
+    }
+
+    /// <summary>y[o] = pairs[2o] + pairs[2o + 1] over a block: the two partial sums VPMADDWD leaves per channel.</summary>
+    private static unsafe void AddPairs(int* pairs, int* y)
+    {
         for (int o = 0; o < Block; o++) y[o] = pairs[2 * o] + pairs[2 * o + 1];
     }
 }

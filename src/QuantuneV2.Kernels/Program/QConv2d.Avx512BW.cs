@@ -45,9 +45,9 @@ public static partial class QConv2d
 
     private static unsafe void PairSums512(Vector512<int> a, Vector512<int> b, int* y)
     {
-        var pairs = stackalloc int[32];
+        var pairs = stackalloc int[2 * Block];
         Avx512F.Store(pairs, a);
         Avx512F.Store(pairs + 16, b);
-        for (int o = 0; o < Block; o++) y[o] = pairs[2 * o] + pairs[2 * o + 1];
+        AddPairs(pairs, y);
     }
 }

@@ -1,6 +1,6 @@
 namespace QuantuneV2.Kernels.Program;
 
-/// <summary>Softmax over Outer × Inner groups of Length values (stride Inner): exp(x − max) / Σ exp(x − max), summed in double as the reference does.</summary>
+/// <summary>Softmax over Outer × Inner groups of Length values (stride Inner): exp(x − max) / Σ exp(x − max), summed in double; the reference executor's Softmax and LogSoftmax run <see cref="Normalize"/> too.</summary>
 public static class Softmax
 {
     public sealed class Args
@@ -11,17 +11,25 @@ public static class Softmax
     public static void Run(Args a, Span<byte> arena)
     {
         int count = a.Outer * a.Length * a.Inner;
-        var x = Arena.Floats(arena, a.X, count);
-        var y = Arena.Floats(arena, a.Y, count);
-        for (int o = 0; o < a.Outer; o++)
-            for (int i = 0; i < a.Inner; i++)
+        Normalize(Arena.Floats(arena, a.X, count), Arena.Floats(arena, a.Y, count), a.Outer, a.Length, a.Inner, log: false);
+    }
+
+    /// <summary>Softmax, or with <paramref name="log"/> LogSoftmax (x − max − ln Σ), over the groups; the reference executor's too.</summary>
+    public static void Normalize(ReadOnlySpan<float> x, Span<float> y, int outer, int length, int inner, bool log)
+    {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
             {
-                int b = o * a.Length * a.Inner + i;
+                int b = o * length * inner + i;
                 float max = float.NegativeInfinity;
-                for (int k = 0; k < a.Length; k++) max = Math.Max(max, x[b + k * a.Inner]);
+                for (int k = 0; k < length; k++) max = Math.Max(max, x[b + k * inner]);
                 double sum = 0;
-                for (int k = 0; k < a.Length; k++) sum += Math.Exp(x[b + k * a.Inner] - max);
-                for (int k = 0; k < a.Length; k++) y[b + k * a.Inner] = (float)(Math.Exp(x[b + k * a.Inner] - max) / sum);
+                for (int k = 0; k < length; k++) sum += Math.Exp(x[b + k * inner] - max);
+                for (int k = 0; k < length; k++)
+                {
+                    double v = x[b + k * inner] - max;
+                    y[b + k * inner] = (float)(log ? v - Math.Log(sum) : Math.Exp(v) / sum);
+                }
             }
     }
 }
