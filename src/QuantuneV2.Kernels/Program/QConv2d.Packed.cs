@@ -151,9 +151,7 @@ public static partial class QConv2d
             for (int t = 0; t < count; t++)
             {
                 int i = plane + first + t;
-                int v = acc[t * Block + o] + bias[oc];
-                float scaled = a.Z < 0 ? v * m : v * m + (Arena.Read(arena, a.Z + i, a.ZSigned) - a.ZZero) * a.ZMultiplier;
-                Requantization.Write(arena, a.Y + i, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
+                StoreOutput(a, arena, i, acc[t * Block + o] + bias[oc], m);
             }
         }
     }

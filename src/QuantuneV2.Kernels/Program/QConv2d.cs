@@ -69,9 +69,15 @@ public static partial class QConv2d
                 float m = a.Multiplier[oc];
                 for (int i = 0; i < plane; i++)
                 {
-                    float scaled = a.Z < 0 ? acc[i] * m : acc[i] * m + (Arena.Read(arena, a.Z + yPlane + i, a.ZSigned) - a.ZZero) * a.ZMultiplier;
-                    Requantization.Write(arena, a.Y + yPlane + i, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
+                    StoreOutput(a, arena, yPlane + i, acc[i], m);
                 }
             }
+    }
+
+    /// <summary>Output element <paramref name="index"/> (from the start of Y) from its accumulator: requantized, plus the residual when there is one.</summary>
+    private static void StoreOutput(Args a, Span<byte> arena, int index, int acc, float multiplier)
+    {
+        float scaled = a.Z < 0 ? acc * multiplier : acc * multiplier + (Arena.Read(arena, a.Z + index, a.ZSigned) - a.ZZero) * a.ZMultiplier;
+        Requantization.Write(arena, a.Y + index, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
     }
 }
