@@ -11,11 +11,8 @@ internal static class ConvStep
     public static KernelStep Lower(StepContext c)
     {
         var x = c.Dims(0);
-        var y = c.OutputDims;
-        var g = Window2d.ConvGeometry(c);
-        Window2d.Add(c, g, x, y);
-        c.Int("PadBottom", g.Pads(0, x[2]).End).Int("PadRight", g.Pads(1, x[3]).End)
-            .Int("OC", y[1]).Int("Group", c.Attributes.Int("group", 1));
+        var g = Window2d.AddConv(c);
+        c.Int("PadBottom", g.Pads(0, x[2]).End).Int("PadRight", g.Pads(1, x[3]).End);
         ActivationFields.Add(c);
         c.At("X", 0).OutputAt("Y").Weight("Weights", 1);
         if (c.HasInput(2)) c.Weight("Bias", 2);

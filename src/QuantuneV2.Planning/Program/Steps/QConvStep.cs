@@ -1,4 +1,3 @@
-using QuantuneV2.Core.IR;
 using QuantuneV2.Manifest;
 
 namespace QuantuneV2.Planning.Program.Steps;
@@ -8,11 +7,8 @@ internal static class QConvStep
 {
     public static KernelStep Lower(StepContext c)
     {
-        var x = c.Dims(0);
-        var y = c.OutputDims;
-        Window2d.Add(c, Window2d.ConvGeometry(c), x, y);
-        c.Int("OC", y[1]).Int("Group", c.Attributes.Int("group", 1))
-            .Int("XZero", c.Attributes.Int("x_zero_point", 0)).Signed("XSigned", c.InputType(0));
+        Window2d.AddConv(c);
+        c.Int("XZero", c.Attributes.Int("x_zero_point", 0)).Signed("XSigned", c.InputType(0));
         QuantizedOutputFields.Add(c);
         c.At("X", 0).OutputAt("Y").Weight("Weights", 1);
         if (c.HasInput(2)) c.Weight("Bias", 2);

@@ -14,6 +14,13 @@ internal static class Window2d
             .Int("DH", g.Dilations[0]).Int("DW", g.Dilations[1]).Int("PadTop", g.Pads(0, x[2]).Begin).Int("PadLeft", g.Pads(1, x[3]).Begin);
     }
 
-    /// <summary>The window of a Conv, QConv or FusedConv, as the op reads it.</summary>
-    public static SpatialGeometry ConvGeometry(StepContext c) => Conv.Geometry(c.Attributes, Shape.Of(c.Dims(0)), Shape.Of(c.Dims(1)));
+    /// <summary>The fields every convolution takes: its window (as Conv reads it), OC and Group; returns the window.</summary>
+    public static SpatialGeometry AddConv(StepContext c)
+    {
+        var x = c.Dims(0);
+        var y = c.OutputDims;
+        var g = Conv.Geometry(c.Attributes, Shape.Of(x), Shape.Of(c.Dims(1)));
+        Add(c, g, x, y).Int("OC", y[1]).Int("Group", c.Attributes.Int("group", 1));
+        return g;
+    }
 }
