@@ -12,45 +12,45 @@ public static partial class QConv2d
     /// int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two partial sums (k0+k1, k2+k3) that are added once
     /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
-    private static unsafe void MultiplyAvx2(byte[] columns, ReadOnlySpan<sbyte> weights, int k4, int[] acc)
+    private static unsafe void MultiplyAvx2(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
-        fixed (byte* x = columns)
-        fixed (sbyte* w = weights)
-        fixed (int* y = acc)
+        uint f = flip * 0x01010101u;
+        // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
+        for (int j = 0; j < Tile; j += 2)
         {
-            // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
-            for (int t = 0; t < Tile; t += 2)
+            Vector256<int> p00 = default, p01 = default, p02 = default, p03 = default, p10 = default, p11 = default, p12 = default, p13 = default;
+            sbyte* wg = w;
+            byte** r = rows;
+            for (int tap = 0; tap < taps; tap++, r += Tile)
             {
-                Vector256<int> p00 = default, p01 = default, p02 = default, p03 = default, p10 = default, p11 = default, p12 = default, p13 = default;
-                byte* x0 = x + t * k4, x1 = x0 + k4;
-                for (int g = 0; g < k4; g += 4)
+                byte* x0 = r[j], x1 = r[j + 1];
+                for (int c = 0; c < c4; c += 4, wg += 4 * Block)
                 {
-                    sbyte* wg = w + g * Block;
                     var w0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg));
                     var w1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 16));
                     var w2 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 32));
                     var w3 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 48));
-                    var b0 = Vector256.Create(Spread(x0 + g)).AsInt16();
+                    var b0 = Vector256.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
                     p00 = Avx2.Add(p00, Avx2.MultiplyAddAdjacent(b0, w0));
                     p01 = Avx2.Add(p01, Avx2.MultiplyAddAdjacent(b0, w1));
                     p02 = Avx2.Add(p02, Avx2.MultiplyAddAdjacent(b0, w2));
                     p03 = Avx2.Add(p03, Avx2.MultiplyAddAdjacent(b0, w3));
-                    var b1 = Vector256.Create(Spread(x1 + g)).AsInt16();
+                    var b1 = Vector256.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
                     p10 = Avx2.Add(p10, Avx2.MultiplyAddAdjacent(b1, w0));
                     p11 = Avx2.Add(p11, Avx2.MultiplyAddAdjacent(b1, w1));
                     p12 = Avx2.Add(p12, Avx2.MultiplyAddAdjacent(b1, w2));
                     p13 = Avx2.Add(p13, Avx2.MultiplyAddAdjacent(b1, w3));
                 }
-                // Each vector holds 4 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): add the halves per channel.
-                PairSums(p00, p01, p02, p03, y + t * Block);
-                PairSums(p10, p11, p12, p13, y + (t + 1) * Block);
             }
+            // Each vector holds 4 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): add the halves per channel.
+            PairSums(p00, p01, p02, p03, acc + j * Block);
+            PairSums(p10, p11, p12, p13, acc + (j + 1) * Block);
         }
     }
 
     /// <summary>4 bytes as 4 zero-extended s16 lanes in one 64-bit value, for a broadcast.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe long Spread(byte* x) => x[0] | ((long)x[1] << 16) | ((long)x[2] << 32) | ((long)x[3] << 48);
+    private static long Spread(uint x) => (x & 0xFF) | ((long)(x >> 8 & 0xFF) << 16) | ((long)(x >> 16 & 0xFF) << 32) | ((long)(x >> 24) << 48);
 
     private static unsafe void PairSums(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int* y)
     {
@@ -66,5 +66,56 @@ public static partial class QConv2d
     private static unsafe void AddPairs(int* pairs, int* y)
     {
         for (int o = 0; o < Block; o++) y[o] = pairs[2 * o] + pairs[2 * o + 1];
+    }
+
+    /// <summary>
+    /// The requantizing epilogue of one block of a tile on 256-bit vectors (every x64 path has AVX2), bit-identical to
+    /// <see cref="StoreOutput"/>: float32 products and sum without fusion, the clamp taken in float before rounding
+    /// (the bounds are integers, so clamping first changes nothing and keeps VCVTPS2DQ in range), rounding half to
+    /// even by VCVTPS2DQ (MXCSR's default mode), 16 output bytes per pixel in one store.
+    /// </summary>
+    private static unsafe void EpilogueAvx2(Args a, byte* arena, Packed p, int* acc, int first, int count, int block)
+    {
+        int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
+        var lo = Vector256.Create((float)(a.YMin - a.YZero));
+        var hi = Vector256.Create((float)(a.YMax - a.YZero));
+        var yZero = Vector256.Create(a.YZero);
+        var zZero = Vector256.Create(a.ZZero);
+        var zMultiplier = Vector256.Create(a.ZMultiplier);
+        Vector256<int> bias0, bias1;
+        Vector256<float> m0, m1;
+        fixed (int* bias = p.Bias)
+        fixed (float* multiplier = p.Multiplier)
+        {
+            (bias0, bias1) = (Avx.LoadVector256(bias + oc), Avx.LoadVector256(bias + oc + 8));
+            (m0, m1) = (Avx.LoadVector256(multiplier + oc), Avx.LoadVector256(multiplier + oc + 8));
+        }
+        for (int j = 0; j < count; j++)
+        {
+            long index = (long)(first + j) * a.OC + oc;
+            var s0 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block), bias0)), m0);
+            var s1 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block + 8), bias1)), m1);
+            if (a.Z >= 0)
+            {
+                byte* z = arena + a.Z + index;
+                s0 = Avx.Add(s0, Residual(z, a.ZSigned, zZero, zMultiplier));
+                s1 = Avx.Add(s1, Residual(z + 8, a.ZSigned, zZero, zMultiplier));
+            }
+            var q0 = Avx2.Add(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(s0, lo), hi)), yZero);
+            var q1 = Avx2.Add(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(s1, lo), hi)), yZero);
+            // Every value is in the output type's range, so truncating narrowing keeps its byte exactly.
+            var bytes = Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256<short>.Zero).AsByte().GetLower();
+            byte* y = arena + a.Y + index;
+            if (valid == Block) Sse2.Store(y, bytes);
+            else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
+        }
+    }
+
+    /// <summary>float32(z − ZZero)·ZMultiplier for 8 residual bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Residual(byte* z, bool signed, Vector256<int> zero, Vector256<float> multiplier)
+    {
+        var wide = signed ? Avx2.ConvertToVector256Int32((sbyte*)z) : Avx2.ConvertToVector256Int32(z);
+        return Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Subtract(wide, zero)), multiplier);
     }
 }

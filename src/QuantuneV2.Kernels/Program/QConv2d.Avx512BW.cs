@@ -6,41 +6,48 @@ namespace QuantuneV2.Kernels.Program;
 public static partial class QConv2d
 {
     /// <summary>
-    /// The micro-kernel on AVX-512BW: as <see cref="MultiplyAvx2"/> on 512-bit vectors (this CPU has no 512-bit
-    /// VPDPBUSD in .NET 10). The 64 weight bytes of a group widen to two vectors of 32 s16 (8 channels × 4 each), so a
-    /// pixel takes 2 VPMADDWD per group and all 4 pixels of the tile keep their 8 accumulators in registers.
+    /// The micro-kernel on AVX-512BW: as <see cref="MultiplyAvx2"/> on 512-bit vectors (.NET 10 exposes no 512-bit
+    /// VPDPBUSD without AVX10). The 64 weight bytes of a group widen to two vectors of 32 s16 (8 channels × 4 each), so
+    /// a pixel takes 2 VPMADDWD per group and the 6 pixels of the tile keep their 12 accumulators in registers.
     /// </summary>
-    private static unsafe void MultiplyAvx512BW(byte[] columns, ReadOnlySpan<sbyte> weights, int k4, int[] acc)
+    private static unsafe void MultiplyAvx512BW(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
-        fixed (byte* x = columns)
-        fixed (sbyte* w = weights)
-        fixed (int* y = acc)
+        Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+        Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+        uint f = flip * 0x01010101u;
+        for (int tap = 0; tap < taps; tap++, rows += Tile)
         {
-            Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-            byte* x0 = x, x1 = x + k4, x2 = x + 2 * k4, x3 = x + 3 * k4;
-            for (int g = 0; g < k4; g += 4)
+            byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
+            for (int c = 0; c < c4; c += 4, w += 4 * Block)
             {
-                sbyte* wg = w + g * Block;
-                var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(wg));
-                var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(wg + 32));
-                var b0 = Vector512.Create(Spread(x0 + g)).AsInt16();
-                a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b0, w0));
-                a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b0, w1));
-                var b1 = Vector512.Create(Spread(x1 + g)).AsInt16();
-                a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b1, w0));
-                a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b1, w1));
-                var b2 = Vector512.Create(Spread(x2 + g)).AsInt16();
-                a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b2, w0));
-                a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b2, w1));
-                var b3 = Vector512.Create(Spread(x3 + g)).AsInt16();
-                a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b3, w0));
-                a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b3, w1));
+                var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w));
+                var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w + 32));
+                var b = Vector512.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
+                a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
+                a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(Spread(*(uint*)(x2 + c) ^ f)).AsInt16();
+                a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(Spread(*(uint*)(x3 + c) ^ f)).AsInt16();
+                a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(Spread(*(uint*)(x4 + c) ^ f)).AsInt16();
+                a40 = Avx512F.Add(a40, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a41 = Avx512F.Add(a41, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(Spread(*(uint*)(x5 + c) ^ f)).AsInt16();
+                a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
             }
-            PairSums512(a00, a01, y);
-            PairSums512(a10, a11, y + Block);
-            PairSums512(a20, a21, y + 2 * Block);
-            PairSums512(a30, a31, y + 3 * Block);
         }
+        PairSums512(a00, a01, acc);
+        PairSums512(a10, a11, acc + Block);
+        PairSums512(a20, a21, acc + 2 * Block);
+        PairSums512(a30, a31, acc + 3 * Block);
+        PairSums512(a40, a41, acc + 4 * Block);
+        PairSums512(a50, a51, acc + 5 * Block);
     }
 
     private static unsafe void PairSums512(Vector512<int> a, Vector512<int> b, int* y)

@@ -1,158 +1,151 @@
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
-/// The int8 convolution as a matrix product (groups of one): the weights packed once into blocks of 16 output
-/// channels × 4 reduction bytes (<c>[oc/16][k/4][16][4]</c>, zero-padded), the reduction ordered (ky, kx, ic) so
-/// that, over a channels-last copy of the input, each tap of a pixel is one contiguous run of C bytes; the input
-/// gathered per tile of <see cref="Tile"/> output pixels into rows of K bytes (im2col; a tap in the padding reads
-/// the zero point, i.e. real zero), then a micro-kernel per ISA and the shared requantizing epilogue. The zero point leaves the inner loop:
-/// Σ (x − zp)·w = Σ x·w − zp·Σw, with zp·Σw folded into the bias; int8 inputs are shifted by 128 into uint8
-/// (the u8 × s8 instructions take unsigned activations) and the shift folded the same way.
+/// The int8 convolution as an implicit matrix product (groups of one) over the channels-last input, with no
+/// im2col copy. The reduction runs tap by tap, and in each tap over the input channels padded to whole groups of 4
+/// (C4), so a tap of one output pixel is the C contiguous bytes of one input pixel. An indirection table gives, per
+/// tile of <see cref="Tile"/> output pixels and per tap, a pointer to each pixel's run, or to a row of zero points
+/// where the tap lands in the padding (real zero). The weights are packed once into blocks of 16 output channels ×
+/// 4 reduction bytes (<c>[oc/16][taps·C4/4][16][4]</c>, zero-padded; the bytes of a run past C meet zero weights).
+/// A micro-kernel per ISA fills the Tile × 16 accumulators of one block, and the epilogue requantizes and stores
+/// 16 contiguous output bytes per pixel. The zero point leaves the inner loop: Σ (x − zp)·w = Σ x·w − zp·Σw, with
+/// zp·Σw folded into the bias; int8 inputs are flipped into uint8 (x + 128, the u8 × s8 instructions take unsigned
+/// activations) in the kernel and the shift folded the same way.
 /// </summary>
 public static partial class QConv2d
 {
-    internal const int Block = 16, Tile = 4;
+    internal const int Block = 16, Tile = 6;
 
     /// <summary>The packed weights and folded bias of one layer (immutable once made, so threads share it).</summary>
     internal sealed class Packed
     {
         public Packed(Args a)
         {
-            K = a.C * a.KH * a.KW;
-            K4 = (K + 3) / 4 * 4;
+            Taps = a.KH * a.KW;
+            C4 = (a.C + 3) / 4 * 4;
+            K4 = Taps * C4;
             Blocks = (a.OC + Block - 1) / Block;
             Weights = new sbyte[Blocks * K4 * Block];
             Bias = new int[Blocks * Block];
+            Multiplier = new float[Blocks * Block];
             int shift = a.XSigned ? 128 : 0;
             for (int oc = 0; oc < a.OC; oc++)
             {
                 int sum = 0;
                 for (int ic = 0; ic < a.C; ic++)
-                    for (int tap = 0; tap < a.KH * a.KW; tap++)
+                    for (int tap = 0; tap < Taps; tap++)
                     {
-                        sbyte w = a.Weights[(oc * a.C + ic) * a.KH * a.KW + tap];
-                        int k = tap * a.C + ic;
+                        sbyte w = a.Weights[(oc * a.C + ic) * Taps + tap];
+                        int k = tap * C4 + ic;
                         sum += w;
                         Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
                     }
                 Bias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + shift) * sum;
+                Multiplier[oc] = a.Multiplier[oc];
             }
         }
 
-        public int K { get; }
-        /// <summary>K rounded up to whole groups of 4 bytes.</summary>
+        public int Taps { get; }
+        /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
+        public int C4 { get; }
+        /// <summary>The reduction length, Taps·C4.</summary>
         public int K4 { get; }
         public int Blocks { get; }
         public sbyte[] Weights { get; }
         /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel.</summary>
         public int[] Bias { get; }
+        /// <summary>The multipliers, per padded output channel.</summary>
+        public float[] Multiplier { get; }
     }
 
-    [ThreadStatic] private static byte[]? t_columns, t_channelsLast;
-    [ThreadStatic] private static int[]? t_tileAcc;
+    [ThreadStatic] private static nint[]? t_rows;
+    [ThreadStatic] private static byte[]? t_padRow;
 
-    private static void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
+    private static unsafe void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
     {
         var p = a.PackedWeights;
-        int pixels = a.OH * a.OW;
-        var columns = t_columns is { } c && c.Length >= Tile * p.K4 ? c : t_columns = new byte[Tile * p.K4];
-        var acc = t_tileAcc is { } t && t.Length >= Tile * Block ? t : t_tileAcc = new int[Tile * Block];
-        byte pad = (byte)(a.XZero + (a.XSigned ? 128 : 0));
-        int image = a.C * a.H * a.W;
-        var hwc = t_channelsLast is { } h && h.Length >= image ? h : t_channelsLast = new byte[image];
-        for (int n = 0; n < a.N; n++)
+        int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
+        var rows = t_rows is { } r && r.Length >= tiles * p.Taps * Tile ? r : t_rows = new nint[tiles * p.Taps * Tile];
+        var padRow = t_padRow is { } z && z.Length >= p.C4 ? z : t_padRow = new byte[p.C4];
+        padRow.AsSpan(0, p.C4).Fill((byte)a.XZero);
+        byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        int* acc = stackalloc int[Tile * Block];
+        fixed (byte* x = arena)
+        fixed (nint* table = rows)
+        fixed (byte* pad = padRow)
+        fixed (sbyte* weights = p.Weights)
         {
-            ToChannelsLast(a, arena.Slice(a.X + n * image, image), hwc);
-            for (int first = 0; first < pixels; first += Tile)
+            for (int n = 0; n < a.N; n++)
             {
-                int count = Math.Min(Tile, pixels - first);
-                Gather(a, hwc, first, count, columns, p.K4, pad);
+                FillRows(a, x + a.X + n * a.H * a.W * a.C, pad, (byte**)table, pixels, tiles);
                 for (int b = 0; b < p.Blocks; b++)
                 {
-                    var weights = p.Weights.AsSpan(b * p.K4 * Block, p.K4 * Block);
-                    switch (isa)
+                    sbyte* w = weights + b * p.K4 * Block;
+                    for (int t = 0; t < tiles; t++)
                     {
-                        case Int8Isa.AvxVnni: MultiplyAvxVnni(columns, weights, p.K4, acc); break;
-                        case Int8Isa.Avx512BW: MultiplyAvx512BW(columns, weights, p.K4, acc); break;
-                        case Int8Isa.Avx2: MultiplyAvx2(columns, weights, p.K4, acc); break;
-                        default: MultiplyScalar(columns, weights, p.K4, acc); break;
+                        byte** tile = (byte**)table + t * p.Taps * Tile;
+                        switch (isa)
+                        {
+                            case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, acc, flip); break;
+                            case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, acc, flip); break;
+                            case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, acc, flip); break;
+                            default: MultiplyScalar(tile, p.Taps, p.C4, w, acc, flip); break;
+                        }
+                        int first = n * pixels + t * Tile, count = Math.Min(Tile, pixels - t * Tile);
+                        if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p, acc, first, count, b);
+                        else EpilogueAvx2(a, x, p, acc, first, count, b);
                     }
-                    Epilogue(a, arena, n, first, count, b, acc, p.Bias);
                 }
             }
-        }
-    }
-
-    /// <summary>One image from NCHW to HWC, int8 values shifted into uint8 (sign bit flipped).</summary>
-    private static void ToChannelsLast(Args a, ReadOnlySpan<byte> chw, byte[] hwc)
-    {
-        byte flip = (byte)(a.XSigned ? 0x80 : 0);
-        int plane = a.H * a.W;
-        for (int c = 0; c < a.C; c++)
-        {
-            var src = chw.Slice(c * plane, plane);
-            for (int i = 0; i < plane; i++) hwc[i * a.C + c] = (byte)(src[i] ^ flip);
         }
     }
 
     /// <summary>
-    /// Rows of K bytes, one per output pixel of the tile, in the weights' (ky, kx, ic) order: each tap inside the
-    /// input is its C channels copied from the HWC image, a tap in the padding is C zero points.
+    /// The indirection table of one image: for tile t, tap and pixel j of the tile, the address of that pixel's C
+    /// input bytes at that tap (<c>rows[(t·Taps + tap)·Tile + j]</c>), or the zero-point row in the padding. The
+    /// last tile's missing pixels repeat its last one (computed, never stored).
     /// </summary>
-    private static void Gather(Args a, byte[] hwc, int first, int count, byte[] columns, int k4, byte pad)
+    private static unsafe void FillRows(Args a, byte* image, byte* pad, byte** rows, int pixels, int tiles)
     {
-        for (int t = 0; t < Tile; t++)
-        {
-            var row = columns.AsSpan(t * k4, k4);
-            if (t >= count)
+        int taps = a.KH * a.KW;
+        for (int t = 0; t < tiles; t++)
+            for (int j = 0; j < Tile; j++)
             {
-                row.Fill(pad);
-                continue;
-            }
-            int oy = (first + t) / a.OW, ox = (first + t) % a.OW, k = 0;
-            for (int ky = 0; ky < a.KH; ky++)
-            {
-                int iy = oy * a.SH - a.PadTop + ky * a.DH;
-                for (int kx = 0; kx < a.KW; kx++, k += a.C)
+                int pixel = Math.Min(t * Tile + j, pixels - 1), oy = pixel / a.OW, ox = pixel % a.OW;
+                for (int ky = 0; ky < a.KH; ky++)
                 {
-                    int ix = ox * a.SW - a.PadLeft + kx * a.DW;
-                    var tap = row.Slice(k, a.C);
-                    if ((uint)iy < (uint)a.H && (uint)ix < (uint)a.W) hwc.AsSpan((iy * a.W + ix) * a.C, a.C).CopyTo(tap);
-                    else tap.Fill(pad);
+                    int iy = oy * a.SH - a.PadTop + ky * a.DH;
+                    for (int kx = 0; kx < a.KW; kx++)
+                    {
+                        int ix = ox * a.SW - a.PadLeft + kx * a.DW;
+                        bool inside = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W;
+                        rows[(t * taps + ky * a.KW + kx) * Tile + j] = inside ? image + (iy * a.W + ix) * a.C : pad;
+                    }
                 }
             }
-            row[k..].Clear();  // the padding bytes of the last group meet zero weights
-        }
     }
 
-    /// <summary>acc[t·16 + o] = Σ_k columns[t][k] · w[k][o] over one block: the portable reference of the micro-kernels.</summary>
-    private static void MultiplyScalar(byte[] columns, ReadOnlySpan<sbyte> weights, int k4, int[] acc)
+    /// <summary>acc[j·16 + o] = Σ over the taps and C4 of x·w for one block: the portable reference of the micro-kernels.</summary>
+    private static unsafe void MultiplyScalar(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
-        for (int t = 0; t < Tile; t++)
-            for (int o = 0; o < Block; o++)
-            {
-                int s = 0;
-                for (int g = 0; g < k4 / 4; g++)
-                    for (int j = 0; j < 4; j++) s += columns[t * k4 + g * 4 + j] * weights[(g * Block + o) * 4 + j];
-                acc[t * Block + o] = s;
-            }
+        new Span<int>(acc, Tile * Block).Clear();
+        for (int tap = 0; tap < taps; tap++, rows += Tile, w += c4 * Block)
+            for (int j = 0; j < Tile; j++)
+                for (int c = 0; c < c4; c++)
+                {
+                    int x = rows[j][c] ^ flip;
+                    for (int o = 0; o < Block; o++) acc[j * Block + o] += x * w[(c / 4 * Block + o) * 4 + c % 4];
+                }
     }
 
-    /// <summary>The requantizing epilogue of one block of the tile, stored NCHW.</summary>
-    private static void Epilogue(Args a, Span<byte> arena, int n, int first, int count, int block, int[] acc, int[] bias)
+    /// <summary>The requantizing epilogue of one block of a tile, one output at a time.</summary>
+    private static unsafe void EpilogueScalar(Args a, Span<byte> arena, Packed p, int* acc, int first, int count, int block)
     {
-        int pixels = a.OH * a.OW;
-        for (int o = 0; o < Block; o++)
-        {
-            int oc = block * Block + o;
-            if (oc >= a.OC) break;
-            float m = a.Multiplier[oc];
-            int plane = (n * a.OC + oc) * pixels;
-            for (int t = 0; t < count; t++)
+        for (int j = 0; j < count; j++)
+            for (int o = 0; o < Block && block * Block + o < a.OC; o++)
             {
-                int i = plane + first + t;
-                StoreOutput(a, arena, i, acc[t * Block + o] + bias[oc], m);
+                int oc = block * Block + o;
+                StoreOutput(a, arena, (first + j) * a.OC + oc, acc[j * Block + o] + p.Bias[oc], p.Multiplier[oc]);
             }
-        }
     }
 }

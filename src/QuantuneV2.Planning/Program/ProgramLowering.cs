@@ -9,13 +9,17 @@ namespace QuantuneV2.Planning.Program;
 /// Lowers a quantized graph (batch fixed) to the kernel program the generator prints (docs/generator.md):
 /// one step per node with every argument resolved, and one byte arena in which each runtime value has an
 /// offset. Values whose lifetimes do not overlap share bytes; a reshape-like node (Flatten, Reshape, ...)
-/// is no step at all, its output is its input's bytes. Weight arguments are indices into the lowered
+/// is no step at all, its output is its input's bytes, unless the input is stored channels-last with more than one
+/// channel and pixel (<see cref="ChannelsLast"/>): then it is a ChannelsFirst copy. Weight arguments are indices into the lowered
 /// graph's initializers, the order <see cref="WeightsFile"/> writes them in.
 /// </summary>
 internal static class ProgramLowering
 {
     /// <summary>Offsets are multiples of this (a cache line, and the widest vector).</summary>
     public const int Alignment = 64;
+
+    /// <summary>Bytes past the last value that kernels may read (never write): a vector load at a value's end.</summary>
+    public const int ReadSlack = 64;
 
     private static readonly Dictionary<string, Func<StepContext, KernelStep>> Lowerings = new()
     {
@@ -48,14 +52,17 @@ internal static class ProgramLowering
             if (!Lowerings.ContainsKey(n.OpType) && !Views.Contains(n.OpType))
                 throw new QuantuneException(DiagnosticCode.UnsupportedOp,
                     $"op {n.OpType} has no generated kernel (supported: {string.Join(", ", SupportedOps)})", modelPath, n.DisplayName, n.OpType);
-        var arena = Arena.Plan(graph, Views);
+        bool IsAlias(Node n) => Views.Contains(n.OpType) && !ChannelsLast.Reorders(graph, n.Inputs[0]);
+        var arena = Arena.Plan(graph, IsAlias);
         var weights = graph.InitializerList.Select((kv, i) => (kv.Key, i)).ToDictionary(p => p.Key, p => p.i);
-        var program = new KernelProgram { ArenaBytes = arena.Bytes };
+        var program = new KernelProgram { ArenaBytes = arena.Bytes + ReadSlack };
         foreach (var i in graph.Inputs) program.Inputs.Add(Value(graph, i.Name, arena));
         foreach (var o in graph.Outputs) program.Outputs.Add(Value(graph, o.Name, arena));
         foreach (var n in graph.Nodes)
-            if (Lowerings.TryGetValue(n.OpType, out var lower))
-                program.Steps.Add(lower(new StepContext(graph, n, arena, weights, modelPath)));
+        {
+            var lower = Lowerings.GetValueOrDefault(n.OpType) ?? (IsAlias(n) ? null : ChannelsFirstStep.Lower);
+            if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, weights, modelPath)));
+        }
         return program;
     }
 
@@ -71,7 +78,8 @@ internal static class ProgramLowering
 
         public long Offset(string value) => _offsets[value];
 
-        public static Arena Plan(Graph graph, IReadOnlySet<string> views)
+        /// <param name="isAlias">Whether a node's output is its first input's bytes.</param>
+        public static Arena Plan(Graph graph, Func<Node, bool> isAlias)
         {
             var arena = new Arena();
             var nodes = graph.Nodes;
@@ -79,7 +87,7 @@ internal static class ProgramLowering
             var root = new Dictionary<string, string>();
             string Root(string v) => root.TryGetValue(v, out var r) ? r : v;
             foreach (var n in nodes)
-                if (views.Contains(n.OpType)) root[n.Outputs[0]] = Root(n.Inputs[0]);
+                if (isAlias(n)) root[n.Outputs[0]] = Root(n.Inputs[0]);
             var first = new Dictionary<string, int>();
             var last = new Dictionary<string, int>();
             foreach (var i in graph.Inputs) first[i.Name] = -1;

@@ -29,6 +29,14 @@ internal sealed class StepContext
     public DataType InputType(int i) => _graph.TypeOf(Node.Inputs[i]).DataType;
     public DataType OutputType => _graph.TypeOf(Node.Outputs[0]).DataType;
 
+    /// <summary>(channels, pixels per image) of an input stored channels-last, else (1, 1) (<see cref="ChannelsLast"/>).</summary>
+    public (int Channels, int Plane) Extent(int input) => ChannelsLast.Extent(_graph, Node.Inputs[input]);
+    public (int Channels, int Plane) OutputExtent => ChannelsLast.Extent(_graph, Node.Outputs[0]);
+    public bool OutputReordered => ChannelsLast.Reorders(_graph, Node.Outputs[0]);
+    /// <summary>Input dims in memory order (N, H, W, C for a channels-last value).</summary>
+    public int[] PhysicalDims(int input) => ChannelsLast.PhysicalDims(_graph, Node.Inputs[input]);
+    public int PhysicalOutputAxis(int axis) => ChannelsLast.PhysicalAxis(_graph, Node.Outputs[0], axis);
+
     /// <summary>A constant input (weights, scales, zero points) as stored in the graph.</summary>
     public Tensor Constant(int input) => _graph.Constants.TryGetValue(Node.InputAt(input), out var t) ? t
         : throw Fail($"input {input} ('{Node.InputAt(input)}') must be a constant for a generated kernel");

@@ -37,7 +37,7 @@ public class ProgramLoweringTests
     {
         var graph = Lowered(model, fp32Layers);
         var views = new HashSet<string> { "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity" };
-        var arena = ProgramLowering.Arena.Plan(graph, views);
+        var arena = ProgramLowering.Arena.Plan(graph, n => views.Contains(n.OpType));
         // Independent of the planner: each value's bytes and its lifetime [defined, last read], a view's
         // lifetime folded into the value it views.
         var source = new Dictionary<string, string>();
