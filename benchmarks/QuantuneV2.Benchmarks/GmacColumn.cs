@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 
 namespace QuantuneV2.Benchmarks;
 
-/// <summary>Adds a "GMAC/s" column: the workload's multiply-accumulates (named by its one parameter) over the mean time.</summary>
+/// <summary>Adds a "GMAC/s" column: the workload's multiply-accumulates (named by one of its parameters) over the mean time.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class GmacColumnAttribute : Attribute, IConfigSource
 {
@@ -34,12 +34,12 @@ public sealed class GmacColumn : IColumn
     {
         if (summary[benchmarkCase]?.ResultStatistics is not { } stats)
             return "-";
-        long? macs = benchmarkCase.Parameters.Items.FirstOrDefault()?.Value switch
+        long? macs = benchmarkCase.Parameters.Items.Select(p => p.Value switch
         {
             string name when ConvLayers.All.TryGetValue(name, out var conv) => conv.MultiplyAccumulates,
             string name when GemmShapes.All.TryGetValue(name, out var gemm) => gemm.MultiplyAccumulates,
-            _ => null,
-        };
+            _ => (long?)null,
+        }).FirstOrDefault(m => m is not null);
         // MACs per nanosecond = GMAC/s.
         return macs is { } m ? (m / stats.Mean).ToString("F1") : "-";
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using QuantuneV2.Benchmarks;
+using QuantuneV2.Kernels.Program;
 
 // "quick [substring]": Stopwatch timing per workload (best of 7 runs of 200 ms), for iterating on kernels. It
 // also prints GMAC/s over process CPU time, which stays meaningful when other jobs share the cores.
@@ -8,7 +9,10 @@ using QuantuneV2.Benchmarks;
 if (args is ["quick", ..])
 {
     var workloads = ConvLayers.All.Select(l => (l.Key, l.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new ConvLayers.Instance(l.Value).Run)))
-        .Concat(GemmShapes.All.Select(g => (g.Key, g.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new GemmShapes.Instance(g.Value).Run))));
+        .Concat(GemmShapes.All.Select(g => (g.Key, g.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new GemmShapes.Instance(g.Value).Run))))
+        .Concat(ConvLayers.All.SelectMany(l => Int8Dispatch.Supported.Select(isa =>
+            (Key: $"int8 {isa} {l.Key}", l.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new QConvLayers.Instance(l.Value, isa).Run)))))
+        .Append((Key: "int8 peak AvxVnni", Int8Peak.MultiplyAccumulates, Create: () => () => Int8Peak.Run()));
     var process = Process.GetCurrentProcess();
     foreach (var (name, macs, create) in workloads.Where(w => args.Length == 1 || w.Key.Contains(args[1])))
     {
@@ -33,7 +37,7 @@ if (args is ["quick", ..])
         }
 
         double gmacs = macs / 1e9;
-        Console.WriteLine($"{name,-26} {bestWall * 1e3,8:F3} ms {gmacs / bestWall,7:F1} GMAC/s (CPU time: {gmacs / bestCpu,5:F1})");
+        Console.WriteLine($"{name,-40} {bestWall * 1e3,8:F3} ms {gmacs / bestWall,7:F1} GMAC/s (CPU time: {gmacs / bestCpu,5:F1})");
     }
 
     return;
