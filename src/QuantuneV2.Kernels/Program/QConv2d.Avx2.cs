@@ -48,6 +48,32 @@ public static partial class QConv2d
         }
     }
 
+    /// <summary>
+    /// The depthwise micro-kernel on AVX2: 16 channels from <paramref name="first"/> for each pixel of the tile. Two taps'
+    /// 16 input bytes widen to s16 and interleave (VPUNPCKLWD/HWD) against the pair-packed weights, so one VPMADDWD adds
+    /// both taps' products for 8 channels (exact: |x·w| ≤ 255·128 per product); the lanes come out as channels 0–3,
+    /// 8–11 and 4–7, 12–15 and are put back in order once per pixel.
+    /// </summary>
+    private static unsafe void DepthwiseAvx2(byte** rows, int taps, int first, short* w, int* acc, bool signed)
+    {
+        for (int j = 0; j < Tile; j++)
+        {
+            Vector256<int> low = default, high = default;
+            short* wp = w;
+            for (int tap = 0; tap < taps; tap += 2, wp += 2 * Block)
+            {
+                byte* p0 = rows[tap * Tile + j] + first;
+                byte* p1 = tap + 1 < taps ? rows[(tap + 1) * Tile + j] + first : p0;  // meets zero weights
+                var x0 = signed ? Avx2.ConvertToVector256Int16((sbyte*)p0) : Avx2.ConvertToVector256Int16(p0).AsInt16();
+                var x1 = signed ? Avx2.ConvertToVector256Int16((sbyte*)p1) : Avx2.ConvertToVector256Int16(p1).AsInt16();
+                low = Avx2.Add(low, Avx2.MultiplyAddAdjacent(Avx2.UnpackLow(x0, x1), Avx.LoadVector256(wp)));
+                high = Avx2.Add(high, Avx2.MultiplyAddAdjacent(Avx2.UnpackHigh(x0, x1), Avx.LoadVector256(wp + Block)));
+            }
+            Avx.Store(acc + j * Block, Avx2.Permute2x128(low, high, 0x20));
+            Avx.Store(acc + j * Block + 8, Avx2.Permute2x128(low, high, 0x31));
+        }
+    }
+
     /// <summary>4 bytes as 4 zero-extended s16 lanes in one 64-bit value, for a broadcast.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Spread(uint x) => (x & 0xFF) | ((long)(x >> 8 & 0xFF) << 16) | ((long)(x >> 16 & 0xFF) << 32) | ((long)(x >> 24) << 48);
@@ -74,7 +100,7 @@ public static partial class QConv2d
     /// (the bounds are integers, so clamping first changes nothing and keeps VCVTPS2DQ in range), rounding half to
     /// even by VCVTPS2DQ (MXCSR's default mode), 16 output bytes per pixel in one store.
     /// </summary>
-    private static unsafe void EpilogueAvx2(Args a, byte* arena, Packed p, int* acc, int first, int count, int block)
+    private static unsafe void EpilogueAvx2(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
         int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
         var lo = Vector256.Create((float)(a.YMin - a.YZero));
@@ -84,8 +110,8 @@ public static partial class QConv2d
         var zMultiplier = Vector256.Create(a.ZMultiplier);
         Vector256<int> bias0, bias1;
         Vector256<float> m0, m1;
-        fixed (int* bias = p.Bias)
-        fixed (float* multiplier = p.Multiplier)
+        fixed (int* bias = foldedBias)
+        fixed (float* multiplier = multipliers)
         {
             (bias0, bias1) = (Avx.LoadVector256(bias + oc), Avx.LoadVector256(bias + oc + 8));
             (m0, m1) = (Avx.LoadVector256(multiplier + oc), Avx.LoadVector256(multiplier + oc + 8));

@@ -11,6 +11,9 @@ namespace QuantuneV2.Kernels.Program;
 /// 16 contiguous output bytes per pixel. The zero point leaves the inner loop: Σ (x − zp)·w = Σ x·w − zp·Σw, with
 /// zp·Σw folded into the bias; int8 inputs are flipped into uint8 (x + 128, the u8 × s8 instructions take unsigned
 /// activations) in the kernel and the shift folded the same way.
+/// A depthwise convolution (Group = C = OC) runs on the same indirection table, 16 channels of a tile at a time: its
+/// weights are widened to s16 and interleaved by pairs of taps (<see cref="Packed.PairWeights"/>), so that each
+/// VPMADDWD adds two taps' products per channel; int8 inputs are widened signed, so nothing is flipped.
 /// </summary>
 public static partial class QConv2d
 {
@@ -21,29 +24,53 @@ public static partial class QConv2d
     {
         public Packed(Args a)
         {
+            Depthwise = IsDepthwise(a);
             Taps = a.KH * a.KW;
             C4 = (a.C + 3) / 4 * 4;
             K4 = Taps * C4;
             Blocks = (a.OC + Block - 1) / Block;
-            Weights = new sbyte[Blocks * K4 * Block];
+            Pairs = (Taps + 1) / 2;
+            Weights = Depthwise ? [] : new sbyte[Blocks * K4 * Block];
+            PairWeights = Depthwise ? new short[Blocks * Pairs * 2 * Block] : [];
             Bias = new int[Blocks * Block];
             Multiplier = new float[Blocks * Block];
-            int shift = a.XSigned ? 128 : 0;
+            int shift = a.XSigned && !Depthwise ? 128 : 0, inputs = Depthwise ? 1 : a.C;
             for (int oc = 0; oc < a.OC; oc++)
             {
                 int sum = 0;
-                for (int ic = 0; ic < a.C; ic++)
+                for (int ic = 0; ic < inputs; ic++)
                     for (int tap = 0; tap < Taps; tap++)
                     {
-                        sbyte w = a.Weights[(oc * a.C + ic) * Taps + tap];
-                        int k = tap * C4 + ic;
+                        sbyte w = a.Weights[(oc * inputs + ic) * Taps + tap];
                         sum += w;
-                        Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
+                        if (Depthwise) PairWeights[PairIndex(oc, tap)] = w;
+                        else
+                        {
+                            int k = tap * C4 + ic;
+                            Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
+                        }
                     }
                 Bias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + shift) * sum;
                 Multiplier[oc] = a.Multiplier[oc];
             }
         }
+
+        /// <summary>
+        /// Where a depthwise weight goes: per block of 16 channels and pair of taps, 32 s16 in the order VPUNPCKLWD /
+        /// VPUNPCKHWD interleave two taps' widened inputs (each 128-bit lane: 4 channels × the pair; the low unpack holds
+        /// channels 0–3 and 8–11, the high one 4–7 and 12–15).
+        /// </summary>
+        private int PairIndex(int oc, int tap)
+        {
+            int ch = oc % Block, lane = ch / 8, high = ch % 8 / 4;
+            return ((oc / Block * Pairs + tap / 2) * 2 + high) * Block + lane * 8 + ch % 4 * 2 + tap % 2;
+        }
+
+        public bool Depthwise { get; }
+        /// <summary>Pairs of taps, the last one padded with zero weights when Taps is odd.</summary>
+        public int Pairs { get; }
+        /// <summary>The depthwise weights: <c>[oc/16][pairs][low, high][16]</c> s16.</summary>
+        public short[] PairWeights { get; }
 
         public int Taps { get; }
         /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
@@ -52,7 +79,7 @@ public static partial class QConv2d
         public int K4 { get; }
         public int Blocks { get; }
         public sbyte[] Weights { get; }
-        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel.</summary>
+        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel (shift: 128 for a flipped int8 input).</summary>
         public int[] Bias { get; }
         /// <summary>The multipliers, per padded output channel.</summary>
         public float[] Multiplier { get; }
@@ -66,14 +93,16 @@ public static partial class QConv2d
         var p = a.PackedWeights;
         int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
         var rows = t_rows is { } r && r.Length >= tiles * p.Taps * Tile ? r : t_rows = new nint[tiles * p.Taps * Tile];
-        var padRow = t_padRow is { } z && z.Length >= p.C4 ? z : t_padRow = new byte[p.C4];
-        padRow.AsSpan(0, p.C4).Fill((byte)a.XZero);
+        int padBytes = p.Blocks * Block + p.C4;
+        var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
+        padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
         byte flip = (byte)(a.XSigned ? 0x80 : 0);
         int* acc = stackalloc int[Tile * Block];
         fixed (byte* x = arena)
         fixed (nint* table = rows)
         fixed (byte* pad = padRow)
         fixed (sbyte* weights = p.Weights)
+        fixed (short* pairWeights = p.PairWeights)
         {
             for (int n = 0; n < a.N; n++)
             {
@@ -81,19 +110,28 @@ public static partial class QConv2d
                 for (int b = 0; b < p.Blocks; b++)
                 {
                     sbyte* w = weights + b * p.K4 * Block;
+                    short* pairs = pairWeights + b * p.Pairs * 2 * Block;
                     for (int t = 0; t < tiles; t++)
                     {
                         byte** tile = (byte**)table + t * p.Taps * Tile;
-                        switch (isa)
+                        if (p.Depthwise)
                         {
-                            case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, acc, flip); break;
-                            case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, acc, flip); break;
-                            case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, acc, flip); break;
-                            default: MultiplyScalar(tile, p.Taps, p.C4, w, acc, flip); break;
+                            if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, acc);
+                            else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, acc, a.XSigned);
+                        }
+                        else
+                        {
+                            switch (isa)
+                            {
+                                case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, acc, flip); break;
+                                case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, acc, flip); break;
+                                case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, acc, flip); break;
+                                default: MultiplyScalar(tile, p.Taps, p.C4, w, acc, flip); break;
+                            }
                         }
                         int first = n * pixels + t * Tile, count = Math.Min(Tile, pixels - t * Tile);
-                        if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p, acc, first, count, b);
-                        else EpilogueAvx2(a, x, p, acc, first, count, b);
+                        if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p.Bias, p.Multiplier, acc, first, count, b);
+                        else EpilogueAvx2(a, x, p.Bias, p.Multiplier, acc, first, count, b);
                     }
                 }
             }
@@ -138,14 +176,31 @@ public static partial class QConv2d
                 }
     }
 
+    /// <summary>The depthwise accumulators of 16 channels from <paramref name="first"/> for a tile, without SIMD.</summary>
+    private static unsafe void DepthwiseScalar(Args a, byte** rows, int first, int* acc)
+    {
+        int taps = a.KH * a.KW;
+        for (int j = 0; j < Tile; j++)
+            for (int o = 0; o < Block; o++)
+            {
+                int c = first + o, sum = 0;
+                for (int tap = 0; c < a.C && tap < taps; tap++)
+                {
+                    byte x = rows[tap * Tile + j][c];
+                    sum += (a.XSigned ? (sbyte)x : x) * a.Weights[c * taps + tap];
+                }
+                acc[j * Block + o] = sum;
+            }
+    }
+
     /// <summary>The requantizing epilogue of one block of a tile, one output at a time.</summary>
-    private static unsafe void EpilogueScalar(Args a, Span<byte> arena, Packed p, int* acc, int first, int count, int block)
+    private static unsafe void EpilogueScalar(Args a, Span<byte> arena, int[] bias, float[] multiplier, int* acc, int first, int count, int block)
     {
         for (int j = 0; j < count; j++)
             for (int o = 0; o < Block && block * Block + o < a.OC; o++)
             {
                 int oc = block * Block + o;
-                StoreOutput(a, arena, (first + j) * a.OC + oc, acc[j * Block + o] + p.Bias[oc], p.Multiplier[oc]);
+                StoreOutput(a, arena, (first + j) * a.OC + oc, acc[j * Block + o] + bias[oc], multiplier[oc]);
             }
     }
 }

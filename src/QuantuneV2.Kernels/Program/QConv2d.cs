@@ -25,12 +25,14 @@ public static partial class QConv2d
         internal Packed PackedWeights => _packed ??= new Packed(this);
     }
 
-    /// <summary>Groups of one take the packed matrix-product path on the best ISA (<see cref="Int8Dispatch"/>); grouped and depthwise ones the direct loops.</summary>
+    /// <summary>Groups of one and depthwise convolutions take the packed path on the best ISA (<see cref="Int8Dispatch"/>); other grouped ones the direct loops.</summary>
     public static void Run(Args a, Span<byte> arena)
     {
-        if (a.Group == 1) RunPacked(a, arena, Int8Dispatch.Current);
+        if (a.Group == 1 || IsDepthwise(a)) RunPacked(a, arena, Int8Dispatch.Current);
         else RunDirect(a, arena);
     }
+
+    private static bool IsDepthwise(Args a) => a.Group == a.C && a.OC == a.C && a.Group > 1;
 
     /// <summary>The definition, one output at a time: the oracle of the packed path's tests.</summary>
     internal static void RunDirect(Args a, Span<byte> arena)

@@ -8,32 +8,37 @@ namespace QuantuneV2.Tests.Kernels;
 /// </summary>
 public class QConv2dTests
 {
-    public static TheoryData<int, int, int, int, int, int, int, int> Shapes() => new()
+    public static TheoryData<int, int, int, int, int, int, int, int, int> Shapes() => new()
     {
-        // C, H, W, OC, K, stride, dilation, pad
-        { 1, 5, 5, 1, 1, 1, 1, 0 },
-        { 3, 7, 6, 17, 3, 1, 1, 1 },
-        { 16, 8, 8, 16, 3, 2, 1, 1 },
-        { 5, 9, 11, 33, 3, 1, 2, 2 },
-        { 32, 4, 4, 64, 1, 1, 1, 0 },
-        { 7, 6, 5, 15, 5, 2, 1, 2 },
-        { 64, 3, 3, 10, 3, 1, 1, 1 },
+        // C, H, W, OC, K, stride, dilation, pad, group
+        { 1, 5, 5, 1, 1, 1, 1, 0, 1 },
+        { 3, 7, 6, 17, 3, 1, 1, 1, 1 },
+        { 16, 8, 8, 16, 3, 2, 1, 1, 1 },
+        { 5, 9, 11, 33, 3, 1, 2, 2, 1 },
+        { 32, 4, 4, 64, 1, 1, 1, 0, 1 },
+        { 7, 6, 5, 15, 5, 2, 1, 2, 1 },
+        { 64, 3, 3, 10, 3, 1, 1, 1, 1 },
+        { 16, 9, 7, 16, 3, 1, 1, 1, 16 },
+        { 19, 8, 9, 19, 3, 2, 1, 1, 19 },
+        { 40, 5, 5, 40, 5, 1, 1, 2, 40 },
+        { 3, 4, 4, 3, 1, 1, 1, 0, 3 },
+        { 8, 6, 6, 16, 3, 1, 1, 1, 4 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EveryIsaMatchesTheDirectLoopsBitForBit(int c, int h, int w, int oc, int k, int stride, int dilation, int pad)
+    public void EveryIsaMatchesTheDirectLoopsBitForBit(int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group)
     {
         foreach (var (xSigned, ySigned, residual, extreme) in new[] { (false, false, false, false), (true, true, true, false), (false, true, true, true), (true, false, false, true) })
         {
             var rng = new Random(c * 1000 + oc * 10 + k + (xSigned ? 7 : 0) + (extreme ? 13 : 0));
             int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
-            int xBytes = c * h * w, yBytes = oc * oh * ow;
-            sbyte[] weights = [.. Enumerable.Range(0, oc * c * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))];
+            int xBytes = 2 * c * h * w, yBytes = 2 * oc * oh * ow;
+            sbyte[] weights = [.. Enumerable.Range(0, oc * c / group * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))];
             var a = new QConv2d.Args
             {
-                N = 1, C = c, H = h, W = w, OC = oc, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
-                PadTop = pad, PadLeft = pad, Group = 1,
+                C = c, H = h, W = w, OC = oc, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
+                PadTop = pad, PadLeft = pad, Group = group, N = 2,
                 XZero = xSigned ? rng.Next(-128, 128) : rng.Next(0, 256), XSigned = xSigned,
                 YZero = ySigned ? -3 : 7, YSigned = ySigned, YMin = ySigned ? -128 : 0, YMax = ySigned ? 127 : 255,
                 X = 0, Y = 4096 * ((xBytes + 4095) / 4096), Weights = weights,
