@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>A channels-last int8 value (N images of Plane pixels × C channels) copied into row-major NCHW order, for a reshape.</summary>
@@ -8,6 +9,7 @@ public static class ChannelsFirst
         public int N, C, Plane, X, Y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         int image = a.C * a.Plane;

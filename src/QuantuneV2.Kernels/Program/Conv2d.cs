@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -24,6 +25,7 @@ public static class Conv2d
 
     [ThreadStatic] private static float[]? t_scratch;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         var conv = a.Packed;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -13,6 +14,7 @@ public static class Dequantize
         public bool Signed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         var y = Arena.Floats(arena, a.Y, a.Count);

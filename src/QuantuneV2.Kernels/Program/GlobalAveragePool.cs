@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace QuantuneV2.Kernels.Program;
@@ -10,6 +11,7 @@ public static class GlobalAveragePool
         public int Planes, PlaneSize, X, Y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         var x = Arena.Floats(arena, a.X, a.Planes * a.PlaneSize);

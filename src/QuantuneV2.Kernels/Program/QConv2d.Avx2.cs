@@ -12,6 +12,7 @@ public static partial class QConv2d
     /// int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two partial sums (k0+k1, k2+k3) that are added once
     /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx2(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
         uint f = flip * 0x01010101u;
@@ -54,6 +55,7 @@ public static partial class QConv2d
     /// both taps' products for 8 channels (exact: |x·w| ≤ 255·128 per product); the lanes come out as channels 0–3,
     /// 8–11 and 4–7, 12–15 and are put back in order once per pixel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void DepthwiseAvx2(byte** rows, int taps, int first, short* w, int* acc, bool signed)
     {
         for (int j = 0; j < Tile; j++)
@@ -100,6 +102,7 @@ public static partial class QConv2d
     /// (the bounds are integers, so clamping first changes nothing and keeps VCVTPS2DQ in range), rounding half to
     /// even by VCVTPS2DQ (MXCSR's default mode), 16 output bytes per pixel in one store.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EpilogueAvx2(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
         int oc = block * Block, valid = Math.Min(Block, a.OC - oc);

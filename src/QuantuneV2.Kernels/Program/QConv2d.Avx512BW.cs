@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -10,6 +11,7 @@ public static partial class QConv2d
     /// VPDPBUSD without AVX10). The 64 weight bytes of a group widen to two vectors of 32 s16 (8 channels × 4 each), so
     /// a pixel takes 2 VPMADDWD per group and the 6 pixels of the tile keep their 12 accumulators in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx512BW(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
         Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -9,6 +10,7 @@ public static partial class QConv2d
     /// The micro-kernel on AVX-VNNI: 6 pixels × 16 output channels in 12 int32 accumulators of 256 bits; per group of
     /// 4 reduction bytes, two weight loads and one broadcast of each pixel's 4 bytes feed 12 VPDPBUSD (u8 × s8, exact).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvxVnni(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
         Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -88,6 +89,7 @@ public static partial class QConv2d
     [ThreadStatic] private static nint[]? t_rows;
     [ThreadStatic] private static byte[]? t_padRow;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
     {
         var p = a.PackedWeights;
@@ -143,6 +145,7 @@ public static partial class QConv2d
     /// input bytes at that tap (<c>rows[(t·Taps + tap)·Tile + j]</c>), or the zero-point row in the padding. The
     /// last tile's missing pixels repeat its last one (computed, never stored).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void FillRows(Args a, byte* image, byte* pad, byte** rows, int pixels, int tiles)
     {
         int taps = a.KH * a.KW;
@@ -164,6 +167,7 @@ public static partial class QConv2d
     }
 
     /// <summary>acc[j·16 + o] = Σ over the taps and C4 of x·w for one block: the portable reference of the micro-kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyScalar(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
     {
         new Span<int>(acc, Tile * Block).Clear();
@@ -177,6 +181,7 @@ public static partial class QConv2d
     }
 
     /// <summary>The depthwise accumulators of 16 channels from <paramref name="first"/> for a tile, without SIMD.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void DepthwiseScalar(Args a, byte** rows, int first, int* acc)
     {
         int taps = a.KH * a.KW;
@@ -194,6 +199,7 @@ public static partial class QConv2d
     }
 
     /// <summary>The requantizing epilogue of one block of a tile, one output at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EpilogueScalar(Args a, Span<byte> arena, int[] bias, float[] multiplier, int* acc, int first, int count, int block)
     {
         for (int j = 0; j < count; j++)

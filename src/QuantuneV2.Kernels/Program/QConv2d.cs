@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -26,6 +27,7 @@ public static partial class QConv2d
     }
 
     /// <summary>Groups of one and depthwise convolutions take the packed path on the best ISA (<see cref="Int8Dispatch"/>); other grouped ones the direct loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         if (a.Group == 1 || IsDepthwise(a)) RunPacked(a, arena, Int8Dispatch.Current);
@@ -35,6 +37,7 @@ public static partial class QConv2d
     private static bool IsDepthwise(Args a) => a.Group == a.C && a.OC == a.C && a.Group > 1;
 
     /// <summary>The definition, one output at a time: the oracle of the packed path's tests.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunDirect(Args a, Span<byte> arena)
     {
         int cg = a.C / a.Group, mg = a.OC / a.Group;

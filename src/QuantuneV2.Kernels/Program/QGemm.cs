@@ -1,6 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
-/// <summary>The int8 fully connected layer: y[m, n] = clamp(round_half_even(float32(Bias[n] + Σ_k (x[m, k] − XZero)·w[n, k])·Multiplier[n]) + YZero).</summary>
+/// <summary>
+/// The int8 fully connected layer: y[m, n] = clamp(round_half_even(float32(Bias[n] + Σ_k (x[m, k] − XZero)·w[n, k])·Multiplier[n]) + YZero).
+/// It is a 1×1 convolution over M pixels of K channels (x is row-major [M, K], which is channels-last), so it runs
+/// on <see cref="QConv2d"/>'s packed kernels.
+/// </summary>
 public static class QGemm
 {
     public sealed class Args
@@ -10,16 +15,18 @@ public static class QGemm
         public sbyte[] Weights = [];
         public int[]? Bias;
         public float[] Multiplier = [];
+
+        private QConv2d.Args? _conv;
+
+        /// <summary>The same layer as a 1×1 convolution, made on first use.</summary>
+        internal QConv2d.Args Conv => _conv ??= new QConv2d.Args
+        {
+            N = 1, C = K, H = M, W = 1, OC = N, OH = M, OW = 1, KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, Group = 1,
+            XZero = XZero, YZero = YZero, YMin = YMin, YMax = YMax, XSigned = XSigned, YSigned = YSigned,
+            X = X, Y = Y, Weights = Weights, Bias = Bias, Multiplier = Multiplier,
+        };
     }
 
-    public static void Run(Args a, Span<byte> arena)
-    {
-        for (int m = 0; m < a.M; m++)
-            for (int n = 0; n < a.N; n++)
-            {
-                int acc = a.Bias is null ? 0 : a.Bias[n];
-                for (int k = 0; k < a.K; k++) acc += (Arena.Read(arena, a.X + m * a.K + k, a.XSigned) - a.XZero) * a.Weights[n * a.K + k];
-                Requantization.Write(arena, a.Y + m * a.N + n, Requantization.Store(acc * a.Multiplier[n], a.YZero, a.YMin, a.YMax), a.YSigned);
-            }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(Args a, Span<byte> arena) => QConv2d.Run(a.Conv, arena);
 }

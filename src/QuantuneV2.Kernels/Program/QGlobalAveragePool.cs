@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -13,6 +14,7 @@ public static class QGlobalAveragePool
         public float Multiplier;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         for (int n = 0; n < a.N; n++)

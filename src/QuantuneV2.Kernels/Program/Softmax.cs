@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>Softmax over Outer × Inner groups of Length values (stride Inner): exp(x − max) / Σ exp(x − max), summed in double; the reference executor's Softmax and LogSoftmax run <see cref="Normalize"/> too.</summary>
@@ -8,6 +9,7 @@ public static class Softmax
         public int Outer, Length, Inner, X, Y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
         int count = a.Outer * a.Length * a.Inner;
