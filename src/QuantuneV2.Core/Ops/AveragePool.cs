@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
 
@@ -13,18 +14,18 @@ public sealed class AveragePool : PoolBase
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var inDims = ctx.InputDims(0);
-        var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        var w = Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         bool includePad = ctx.Int("count_include_pad", 0) != 0;
         int planes = Planes(inDims);
         var mean = new Mean(w, includePad);
-        return new DelegateKernel((inputs, outputs) => ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, mean));
+        return new DelegateKernel((inputs, outputs) => WindowLoop.ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, mean));
     }
 
     /// <summary>The backward: each window's cotangent, divided by the window's divisor, goes to every tap it read.</summary>
     public override BackwardKernel CreateBackward(KernelContext ctx)
     {
         var inDims = ctx.InputDims(0);
-        var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        var w = Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         return new Backward(w, Planes(inDims), ctx.Int("count_include_pad", 0) != 0);
     }
 
@@ -59,7 +60,7 @@ public sealed class AveragePool : PoolBase
         }
     }
 
-    private readonly struct Mean(Window3d w, bool includePad) : IWindowReducer
+    private readonly struct Mean(Window3d w, bool includePad) : WindowLoop.IWindowReducer
     {
         public float Seed => 0f;
         public float Combine(float accumulator, float value) => accumulator + value;

@@ -77,7 +77,7 @@ public sealed class Conv : Op
         if (Geometry2d(ctx) is { } geometry && ctx.Constant(1) is { } w && (!ctx.HasInput(2) || ctx.Constant(2) is not null))
             return new PackedKernel(new Conv2d(geometry, w.Floats, ctx.Constant(2) is { } b ? b.Floats : default, activation), xDims[0]);
         var g = Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
-        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1));
+        return new ReferenceKernel(g.Window(xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1));
     }
 
     /// <summary>The node's geometry as a 2-D convolution, or null for 1-D and 3-D ones.</summary>

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
 
@@ -13,12 +14,12 @@ public sealed class MaxPool : PoolBase
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var inDims = ctx.InputDims(0);
-        var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        var w = Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         bool columnMajor = ctx.Int("storage_order", 0) != 0;
         int planes = Planes(inDims);
         return new DelegateKernel((inputs, outputs) =>
         {
-            ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, default(Max));
+            WindowLoop.ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, default(WindowLoop.Max));
             if (outputs.Length > 1 && outputs[1].Length > 0) WriteIndices(w, planes, inputs[0]!.Floats, outputs[0].Floats, outputs[1].Span<long>(), columnMajor);
         });
     }
@@ -27,7 +28,7 @@ public sealed class MaxPool : PoolBase
     public override BackwardKernel CreateBackward(KernelContext ctx)
     {
         var inDims = ctx.InputDims(0);
-        var w = new Window3d(Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        var w = Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         return new Backward(w, Planes(inDims));
     }
 
@@ -45,14 +46,6 @@ public sealed class MaxPool : PoolBase
                         for (int xx = 0; xx < w.Out[2]; xx++, o++)
                             gx[p * w.InPlane + First(w, x.Slice(p * w.InPlane, w.InPlane), y[o], z, yy, xx)] += outputGradient[o];
         }
-    }
-
-    private readonly struct Max : IWindowReducer
-    {
-        public float Seed => float.NegativeInfinity;
-        // Branch-free: a compare-and-branch here mispredicts on every other tap of real images.
-        public float Combine(float accumulator, float value) => MathF.Max(accumulator, value);
-        public float Finish(float accumulator, int z, int y, int x, int taps) => accumulator;
     }
 
     /// <summary>Indices output: the first position in scan order holding each window's maximum (rarely requested).</summary>

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
@@ -43,7 +44,7 @@ public sealed class QAveragePool : Op
     {
         var inDims = ctx.InputDims(0);
         var g = Float.Geometry(ctx, inDims.Length - 2);
-        var w = new Window3d(g, inDims, ctx.OutputDims(0));
+        var w = g.Window(inDims, ctx.OutputDims(0));
         int planes = inDims[0] * inDims[1];
         var mean = new Mean(w, ctx.Int("count_include_pad", 0) != 0, (int)ctx.Int("x_zero_point", 0), Multipliers(ctx, g), QuantizedOutput.Read(ctx));
         var x = new int[planes * w.InPlane]; // the kernel's own buffer (one session, one thread)

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
@@ -48,7 +49,7 @@ public sealed class QConv : Op
         var xDims = ctx.InputDims(0);
         var wDims = ctx.InputDims(1);
         var g = Conv.Geometry(ctx, Shape.Of(xDims), Shape.Of(wDims));
-        return new ReferenceKernel(new Window3d(g, xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1),
+        return new ReferenceKernel(g.Window(xDims, ctx.OutputDims(0)), xDims[0], xDims[1], wDims[0], (int)ctx.Int("group", 1),
             (int)ctx.Int("x_zero_point", 0), QuantizedOutput.Read(ctx), (int)ctx.Int("z_zero_point", 0), ctx.Float("z_multiplier", 0));
     }
 

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
@@ -31,7 +32,7 @@ public sealed class QMaxPool : Op
     public override Kernel CreateKernel(KernelContext ctx)
     {
         var inDims = ctx.InputDims(0);
-        var w = new Window3d(Float.Geometry(ctx, inDims.Length - 2), inDims, ctx.OutputDims(0));
+        var w = Float.Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         int planes = inDims[0] * inDims[1];
         var x = new int[planes * w.InPlane]; // the kernel's own buffer (one session, one thread)
         return new DelegateKernel((inputs, outputs) =>

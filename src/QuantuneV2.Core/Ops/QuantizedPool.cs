@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Quantization;
 

@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.IR;
 
@@ -27,6 +28,10 @@ public sealed class SpatialGeometry
     public string AutoPad { get; }
     public bool CeilMode { get; }
     public int Rank => Kernel.Length;
+
+    /// <summary>The window with concrete sizes for an input and output of these dims (N, C, spatial...).</summary>
+    public Window3d Window(int[] inDims, int[] outDims) =>
+        new(Kernel, Strides, Dilations, [.. Enumerable.Range(0, Rank).Select(k => Pads(k, inDims[k + 2]))], inDims, outDims);
 
     public static SpatialGeometry Read(NodeContext ctx, int[] kernel, bool ceilAllowed)
     {

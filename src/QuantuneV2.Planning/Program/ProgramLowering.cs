@@ -29,6 +29,8 @@ internal static class ProgramLowering
         ["QGemm"] = QGemmStep.Lower,
         ["QGlobalAveragePool"] = QGlobalAveragePoolStep.Lower,
         ["QMaxPool"] = QMaxPoolStep.Lower,
+        ["MaxPool"] = MaxPoolStep.Lower,
+        ["Concat"] = ConcatStep.Lower,
         ["QConcat"] = QConcatStep.Lower,
         ["Conv"] = ConvStep.Lower,
         ["FusedConv"] = ConvStep.Lower,

@@ -16,6 +16,9 @@ public class GeneratedModelTests
         { "models/fmnist/mobilenetv2.bn.onnx", "fashion-mnist-test.json", "50%" },
         { "models/fmnist/squeezenet1.1.onnx", "fashion-mnist-test.json", "none" },
         { "models/fmnist/vgg16.bn.onnx", "fashion-mnist-test.json", "2" },
+        // Every layer fp32: MaxPool and Concat run as fp32 steps.
+        { "models/fmnist/squeezenet1.1.onnx", "fashion-mnist-test.json", "100%" },
+        { "models/fmnist/resnet18.bn.onnx", "fashion-mnist-test.json", "100%" },
     };
 
     [Theory]

@@ -1,4 +1,4 @@
-namespace QuantuneV2.Core.Ops;
+namespace QuantuneV2.Kernels;
 
 /// <summary>
 /// Conv/pool geometry with concrete sizes, normalised to three spatial dims (missing leading dims
@@ -8,18 +8,20 @@ public sealed class Window3d
 {
     public readonly int[] In = new int[3], Out = new int[3], K = new int[3], S = new int[3], D = new int[3], PadBegin = new int[3], PadEnd = new int[3];
 
-    public Window3d(SpatialGeometry g, int[] inDims, int[] outDims)
+    /// <param name="kernel">Per spatial axis (1 to 3 of them), as are <paramref name="strides"/>, <paramref name="dilations"/> and <paramref name="pads"/>.</param>
+    /// <param name="inDims">N, C and the spatial dims of the input; <paramref name="outDims"/> of the output.</param>
+    public Window3d(int[] kernel, int[] strides, int[] dilations, (int Begin, int End)[] pads, int[] inDims, int[] outDims)
     {
-        int r = g.Rank, shift = 3 - r;
+        int r = kernel.Length, shift = 3 - r;
         for (int k = 0; k < 3; k++) { In[k] = Out[k] = K[k] = S[k] = D[k] = 1; }
         for (int k = 0; k < r; k++)
         {
             In[k + shift] = inDims[k + 2];
             Out[k + shift] = outDims[k + 2];
-            K[k + shift] = g.Kernel[k];
-            S[k + shift] = g.Strides[k];
-            D[k + shift] = g.Dilations[k];
-            (PadBegin[k + shift], PadEnd[k + shift]) = g.Pads(k, inDims[k + 2]);
+            K[k + shift] = kernel[k];
+            S[k + shift] = strides[k];
+            D[k + shift] = dilations[k];
+            (PadBegin[k + shift], PadEnd[k + shift]) = pads[k];
         }
     }
 
