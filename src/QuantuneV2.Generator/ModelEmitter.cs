@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using QuantuneV2.Manifest;
 
@@ -19,6 +20,11 @@ internal static class ModelEmitter
 
     public static void Emit(SourceProductionContext context, ModelSpec model)
     {
+        if (!IsName(model.ClassName) || (model.Namespace.Length > 0 && !model.Namespace.Split('.').All(IsName)))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidClassName, Location.None, model.ProgramPath, model.ClassName, model.Namespace));
+            return;
+        }
         KernelProgram program;
         try
         {
@@ -33,6 +39,8 @@ internal static class ModelEmitter
         }
         context.AddSource($"{model.ClassName}.g.cs", SourceText.From(Class(model, program), Encoding.UTF8));
     }
+
+    private static bool IsName(string s) => SyntaxFacts.IsValidIdentifier(s) && SyntaxFacts.GetKeywordKind(s) == SyntaxKind.None;
 
     private static string Class(ModelSpec model, KernelProgram program)
     {

@@ -32,6 +32,7 @@ public enum DiagnosticCode
     AccuracyTargetUnreached = 53,
     HeavyClipping = 54,
     DuplicateModelClass = 60,
+    InvalidModelClass = 61,
 }
 
 public static class DiagnosticCodes

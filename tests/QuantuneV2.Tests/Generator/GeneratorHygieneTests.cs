@@ -51,6 +51,21 @@ public class GeneratorHygieneTests
         Assert.Null(driver.GetRunResult().Results.Single().Exception);
     }
 
+    [Theory]
+    [InlineData("/models/resnet18.onnx_int8", "Check")]
+    [InlineData("class", "Check")]
+    [InlineData("Net", "Check.1st")]
+    public void AClassNameThatIsNotACSharpNameIsDiagnosticQV0071(string className, string ns)
+    {
+        var driver = GeneratedModel.Driver("quantune-program 1\n", className, ns)
+            .RunGeneratorsAndUpdateCompilation(GeneratedModel.Compile("namespace App; public static class A { }"), out _, out var diagnostics, TestContext.Current.CancellationToken);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(("QV0071", DiagnosticSeverity.Error), (d.Id, d.Severity));
+        Assert.Contains($"'{className}'", d.GetMessage());
+        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+        Assert.Null(driver.GetRunResult().Results.Single().Exception);
+    }
+
     [Fact]
     public void InferenceAllocatesNothingAfterTheFirstCallAndEveryOverloadAgrees()
     {

@@ -162,7 +162,7 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     }
 
     [Fact]
-    public void MissingCalibrationDataAndDuplicateClassNamesAreClearErrors()
+    public void MissingCalibrationDataDuplicateAndInvalidClassNamesAreClearErrors()
     {
         var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" Calibration="data/missing.json" />""");
         app.Copy(Model, "model.onnx");
@@ -184,6 +184,12 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         (code, log) = app.Dotnet("build -v n");
         Assert.NotEqual(0, code);
         Assert.Contains("error QV0060: 2 QuantizedModel items generate the class 'Model'", log);
+
+        app.WriteProject("""<QuantizedModel Include="model.onnx" ClassName="%(Identity)_int8" />""");
+        (code, log) = app.Dotnet("build -v n");
+        Assert.NotEqual(0, code);
+        Assert.Matches(@"error QV0061: QuantizedModel '[^']*model\.onnx': ClassName 'model\.onnx_int8'", log);
+        Assert.DoesNotContain("CS8785", log);
     }
 
     [Theory]
