@@ -1,6 +1,8 @@
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -12,10 +14,15 @@ namespace QuantuneV2.GeneratedBenchmarks;
 /// export, in the same process. Ratios are against ORT fp32.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
-[InProcess]
-[SimpleJob(warmupCount: 3, iterationCount: 15)]
+[Config(typeof(InProcessJob))]
 public class GeneratedModelBenchmarks
 {
+    /// <summary>In the build's own process: the generated classes come from this project's build, which BenchmarkDotNet's usual re-build of a wrapper project would redo.</summary>
+    private sealed class InProcessJob : ManualConfig
+    {
+        public InProcessJob() => AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private delegate void Infer(ReadOnlySpan<float> input, Span<float> output);
 
     private static readonly Dictionary<string, (Infer Int8, Infer Mixed, Infer Fp32, int Outputs)> Classes = new()
