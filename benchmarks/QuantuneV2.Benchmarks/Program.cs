@@ -6,6 +6,12 @@ using QuantuneV2.Kernels.Program;
 // "quick [substring]": Stopwatch timing per workload (best of 7 runs of 200 ms), for iterating on kernels. It
 // also prints GMAC/s over process CPU time, which stays meaningful when other jobs share the cores.
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Conv2d*'.
+if (args is ["profile", var programFile, var weightsFile])
+{
+    ProgramProfile.Run(programFile, weightsFile);
+    return;
+}
+
 if (args is ["quick", ..])
 {
     var workloads = ConvLayers.All.Select(l => (l.Key, l.Value.MultiplyAccumulates, Create: (Func<Action>)(() => new ConvLayers.Instance(l.Value).Run)))

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace QuantuneV2.Kernels.Program;
 
@@ -19,6 +21,61 @@ public static class Requantization
         (int)Math.Clamp(MathF.Round(scaled, MidpointRounding.ToEven) + zero, min, max);
 
     public static void Write(Span<byte> arena, int index, int value, bool signed) => arena[index] = signed ? (byte)(sbyte)value : (byte)value;
+
+    /// <summary>
+    /// y[i] = Store(float32(x[i] − xZero)·multiplier, yZero, yMin, yMax) over a run, 16 values per step in 128-bit
+    /// vectors (SSE or AdvSimd), bit-identical to <see cref="Store"/>: the clamp is taken in float before rounding
+    /// (integer bounds, so it changes nothing), and rounding is half to even.
+    /// </summary>
+    public static void Bytes(ReadOnlySpan<byte> x, bool xSigned, int xZero, float multiplier, Span<byte> y, bool ySigned, int yZero, int yMin, int yMax)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var m = Vector128.Create(multiplier);
+            var lo = Vector128.Create((float)(yMin - yZero));
+            var hi = Vector128.Create((float)(yMax - yZero));
+            var zx = Vector128.Create(xZero);
+            var zy = Vector128.Create(yZero);
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var (a, b, c, d) = Widen(Vector128.Create(x.Slice(i, 16)), xSigned);
+                Vector128<int> Scale(Vector128<int> v) =>
+                    Vector128.ConvertToInt32(Vector128.Round(Vector128.Min(Vector128.Max(Vector128.ConvertToSingle(v - zx) * m, lo), hi))) + zy;
+                Narrow(Scale(a), Scale(b), Scale(c), Scale(d)).CopyTo(y.Slice(i, 16));
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            int v = Store(((xSigned ? (sbyte)x[i] : x[i]) - xZero) * multiplier, yZero, yMin, yMax);
+            y[i] = ySigned ? (byte)(sbyte)v : (byte)v;
+        }
+    }
+
+    /// <summary>16 stored values as four vectors of int32, sign- or zero-extended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) Widen(Vector128<byte> v, bool signed)
+    {
+        if (signed)
+        {
+            var (l, h) = Vector128.Widen(v.AsSByte());
+            var (a, b) = Vector128.Widen(l);
+            var (c, d) = Vector128.Widen(h);
+            return (a, b, c, d);
+        }
+        else
+        {
+            var (l, h) = Vector128.Widen(v);
+            var (a, b) = Vector128.Widen(l);
+            var (c, d) = Vector128.Widen(h);
+            return (a.AsInt32(), b.AsInt32(), c.AsInt32(), d.AsInt32());
+        }
+    }
+
+    /// <summary>Four vectors of int32, each value in the stored type's range, as their 16 stored bytes (truncating narrowing keeps them exactly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> Narrow(Vector128<int> a, Vector128<int> b, Vector128<int> c, Vector128<int> d) =>
+        Vector128.Narrow(Vector128.Narrow(a, b), Vector128.Narrow(c, d)).AsByte();
 }
 
 /// <summary>The fused fp32 epilogue a program step names: 0 none, 1 Relu, 2 Clip (min, max), 3 LeakyRelu (alpha), 4 HardSwish.</summary>

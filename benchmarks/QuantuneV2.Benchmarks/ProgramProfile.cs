@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using QuantuneV2.Kernels.Program;
+using QuantuneV2.Manifest;
+
+namespace QuantuneV2.Benchmarks;
+
+/// <summary>
+/// "profile PROGRAM.txt WEIGHTS": runs a kernel program (as the build writes it, obj/.../quantune/) step by step
+/// through reflection, the way the generated class calls the same kernels, and prints each step's best time over
+/// repeated runs, then the totals per kernel. It tells where a generated model's time goes; the generated class itself
+/// is what docs/benchmarks.md measures.
+/// </summary>
+public static class ProgramProfile
+{
+    public static void Run(string programPath, string weightsPath, int repeats = 20)
+    {
+        var program = KernelProgram.Parse(File.ReadAllText(programPath));
+        ModelWeights weights;
+        using (var stream = File.OpenRead(weightsPath)) weights = ModelWeights.Read(stream);
+        var steps = program.Steps.Select(s => (s, Run: Bind(s, weights))).ToArray();
+        var arena = new byte[program.ArenaBytes];
+        var random = new Random(7);
+        var input = Arena.Floats(arena, (int)program.Inputs[0].At, (int)program.Inputs[0].Elements);
+        for (int i = 0; i < input.Length; i++) input[i] = (float)(random.NextDouble() * 2 - 1);
+        var best = new double[steps.Length];
+        Array.Fill(best, double.MaxValue);
+        for (int r = 0; r < repeats; r++)
+            for (int i = 0; i < steps.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                steps[i].Run(arena);
+                best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        for (int i = 0; i < steps.Length; i++)
+            Console.WriteLine($"{i,4} {steps[i].s.Kernel,-20} {best[i],8:F3} ms  {Describe(steps[i].s)}");
+        Console.WriteLine();
+        foreach (var g in steps.Select((s, i) => (s.s.Kernel, Ms: best[i])).GroupBy(p => p.Kernel).OrderByDescending(g => g.Sum(p => p.Ms)))
+            Console.WriteLine($"{g.Key,-20} {g.Sum(p => p.Ms),8:F3} ms in {g.Count()} steps");
+        Console.WriteLine($"{"total",-20} {best.Sum(),8:F3} ms (sum of each step's best)");
+    }
+
+    private static string Describe(KernelStep s)
+    {
+        string Get(string key) => s.Args.FirstOrDefault(a => a.Key == key)?.Value ?? "?";
+        return s.Kernel switch
+        {
+            "QConv2d" or "Conv2d" => $"{Get("C")}->{Get("OC")} {Get("KH")}x{Get("KW")}/{Get("SH")} g{Get("Group")} out {Get("OH")}x{Get("OW")}",
+            _ => "",
+        };
+    }
+
+    /// <summary>The step's Args object with every field set from the program, and its Run.</summary>
+    private static Action<byte[]> Bind(KernelStep step, ModelWeights weights)
+    {
+        var kernel = typeof(QConv2d).Assembly.GetType($"QuantuneV2.Kernels.Program.{step.Kernel}") ?? throw new InvalidOperationException($"no kernel {step.Kernel}");
+        var argsType = kernel.GetNestedType("Args")!;
+        var args = Activator.CreateInstance(argsType)!;
+        foreach (var field in step.Args)
+        {
+            var f = argsType.GetField(field.Key) ?? throw new InvalidOperationException($"{step.Kernel}.Args has no {field.Key}");
+            f.SetValue(args, Value(field.Value, f.FieldType, weights));
+        }
+        var run = kernel.GetMethod("Run", [argsType, typeof(Span<byte>)])!;
+        var call = (RunDelegate)Delegate.CreateDelegate(typeof(RunDelegate), MakeCaller(run, argsType), "Invoke");
+        return arena => call(args, arena);
+    }
+
+    private delegate void RunDelegate(object args, byte[] arena);
+
+    private delegate void RunDelegate<T>(T args, Span<byte> arena);
+
+    private static object MakeCaller(MethodInfo run, Type argsType) =>
+        Activator.CreateInstance(typeof(Caller<>).MakeGenericType(argsType), run.CreateDelegate(typeof(RunDelegate<>).MakeGenericType(argsType)))!;
+
+    private sealed class Caller<T>(RunDelegate<T> run)
+    {
+        public void Invoke(object args, byte[] arena) => run((T)args, arena);
+    }
+
+    private static object? Value(string v, Type type, ModelWeights w)
+    {
+        if (v.StartsWith('#'))
+        {
+            int index = int.Parse(v[1..v.IndexOf(':')], CultureInfo.InvariantCulture);
+            return v[(v.IndexOf(':') + 1)..] switch { "s8" => w.SBytes(index), "s32" => w.Ints(index), _ => w.Floats(index) };
+        }
+        if (type == typeof(bool)) return v == "true";
+        if (type == typeof(int)) return (int)KernelProgram.ParseLong(v);
+        if (type == typeof(float)) return BitConverter.Int32BitsToSingle(KernelProgram.FloatBits(v));
+        if (type == typeof(int[])) return KernelProgram.ListItems(v).Select(i => (int)KernelProgram.ParseLong(i)).ToArray();
+        if (type == typeof(float[])) return KernelProgram.ListItems(v).Select(i => BitConverter.Int32BitsToSingle(KernelProgram.FloatBits(i))).ToArray();
+        throw new InvalidOperationException($"no conversion to {type}");
+    }
+}

@@ -1,0 +1,60 @@
+using QuantuneV2.Kernels.Program;
+
+namespace QuantuneV2.Tests.Kernels;
+
+/// <summary>The vectorised Quantize and requantizing copy against their one-value definitions: every length (vector bodies and tails), both types, and the awkward floats.</summary>
+public class BoundaryKernelTests
+{
+    private static readonly float[] Awkward = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e30f, -1e30f, 2.5f, -2.5f, 3.5f, 0.49999997f, 127.5f, -128.5f, 255.5f];
+
+    [Theory]
+    [InlineData(false, 1, 37)]
+    [InlineData(true, 1, 16)]
+    [InlineData(false, 3, 50)]
+    [InlineData(true, 5, 7)]
+    [InlineData(false, 16, 1)]
+    public void QuantizeMatchesTheDefinitionAndWritesChannelsLast(bool signed, int channels, int plane)
+    {
+        var rng = new Random(channels * 100 + plane);
+        int count = 2 * channels * plane;
+        float scale = 0.3f;
+        float[] x = [.. Enumerable.Range(0, count).Select(i => i % 5 == 0 ? Awkward[i / 5 % Awkward.Length] * scale : (float)(rng.NextDouble() * 400 - 200))];
+        var arena = new byte[4 * count + count];
+        Buffer.BlockCopy(x, 0, arena, 0, 4 * count);
+        var a = new Quantize.Args { Scale = scale, ZeroPoint = signed ? -3 : 9, X = 0, Y = 4 * count, Count = count, Channels = channels, Plane = plane, Signed = signed };
+        Quantize.Run(a, arena);
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < plane; i++)
+                {
+                    float q = MathF.Round(x[(n * channels + c) * plane + i] / scale, MidpointRounding.ToEven) + a.ZeroPoint;
+                    int expected = float.IsNaN(q) ? 0 : (int)Math.Clamp(q, signed ? -128 : 0, signed ? 127 : 255);
+                    byte got = arena[a.Y + (n * plane + i) * channels + c];
+                    Assert.Equal(expected, signed ? (sbyte)got : got);
+                }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void RequantizingCopyMatchesStoreAtEveryLength(bool xSigned, bool ySigned)
+    {
+        var rng = new Random((xSigned ? 2 : 0) + (ySigned ? 1 : 0));
+        for (int length = 0; length <= 40; length++)
+            foreach (float m in new[] { 1f, 0.5f, 1.37f, 0.0078125f, 300f })
+            {
+                var x = new byte[length];
+                rng.NextBytes(x);
+                var y = new byte[length];
+                int xZero = xSigned ? 3 : 130, yZero = ySigned ? -7 : 20, yMin = ySigned ? -100 : 20, yMax = ySigned ? 127 : 240;
+                Requantization.Bytes(x, xSigned, xZero, m, y, ySigned, yZero, yMin, yMax);
+                for (int i = 0; i < length; i++)
+                {
+                    int expected = Requantization.Store(((xSigned ? (sbyte)x[i] : x[i]) - xZero) * m, yZero, yMin, yMax);
+                    Assert.Equal(expected, ySigned ? (sbyte)y[i] : y[i]);
+                }
+            }
+    }
+}
