@@ -1,6 +1,6 @@
-using QuantuneV2.Kernels;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Kernels;
 
 namespace QuantuneV2.Core.Ops;
 

@@ -1,8 +1,8 @@
-using QuantuneV2.Kernels;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.Execution;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Quantization;
+using QuantuneV2.Kernels;
 
 namespace QuantuneV2.Core.Ops;
 

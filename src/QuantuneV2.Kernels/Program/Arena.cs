@@ -27,6 +27,7 @@ public static class Requantization
     /// vectors (SSE or AdvSimd), bit-identical to <see cref="Store"/>: the clamp is taken in float before rounding
     /// (integer bounds, so it changes nothing), and rounding is half to even.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Bytes(ReadOnlySpan<byte> x, bool xSigned, int xZero, float multiplier, Span<byte> y, bool ySigned, int yZero, int yMin, int yMax)
     {
         int i = 0;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>A channels-last int8 value (N images of Plane pixels × C channels) copied into row-major NCHW order, for a reshape.</summary>

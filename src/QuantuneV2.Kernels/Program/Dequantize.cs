@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>

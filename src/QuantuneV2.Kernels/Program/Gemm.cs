@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>An fp32 fully connected layer of a mixed plan: y = act(Alpha·x·op(B) + Beta·C) by <see cref="DenseLayer"/>, as the reference executor runs it.</summary>

@@ -52,6 +52,42 @@ public static partial class QConv2d
         PairSums512(a50, a51, acc + 5 * Block);
     }
 
+    /// <summary>
+    /// The requantizing epilogue on 512-bit vectors: as <see cref="EpilogueAvx2"/> (same operations in the same order,
+    /// so the same bits), 16 channels of a pixel in one vector, and VPMOVDB narrows them to the 16 output bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void EpilogueAvx512(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
+    {
+        int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
+        var lo = Vector512.Create((float)(a.YMin - a.YZero));
+        var hi = Vector512.Create((float)(a.YMax - a.YZero));
+        var yZero = Vector512.Create(a.YZero);
+        var zZero = Vector512.Create(a.ZZero);
+        var zMultiplier = Vector512.Create(a.ZMultiplier);
+        Vector512<int> bias;
+        Vector512<float> m;
+        fixed (int* b = foldedBias)
+        fixed (float* f = multipliers)
+            (bias, m) = (Avx512F.LoadVector512(b + oc), Avx512F.LoadVector512(f + oc));
+        for (int j = 0; j < count; j++)
+        {
+            long index = (long)(first + j) * a.OC + oc;
+            var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(Avx512F.LoadVector512(acc + j * Block), bias)), m);
+            if (a.Z >= 0)
+            {
+                var z = Sse2.LoadVector128(arena + a.Z + index);
+                var wide = a.ZSigned ? Avx512F.ConvertToVector512Int32(z.AsSByte()) : Avx512F.ConvertToVector512Int32(z);
+                s = Avx512F.Add(s, Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Subtract(wide, zZero)), zMultiplier));
+            }
+            var q = Avx512F.Add(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(s, lo), hi)), yZero);
+            var bytes = Avx512F.ConvertToVector128Byte(q);
+            byte* y = arena + a.Y + index;
+            if (valid == Block) Sse2.Store(y, bytes);
+            else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
+        }
+    }
+
     private static unsafe void PairSums512(Vector512<int> a, Vector512<int> b, int* y)
     {
         var pairs = stackalloc int[2 * Block];

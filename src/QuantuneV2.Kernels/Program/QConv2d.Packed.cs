@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
@@ -99,6 +101,8 @@ public static partial class QConv2d
         var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
         padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
         byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        // The AVX-VNNI and AVX-512BW paths take the 512-bit epilogue where the CPU has it; the AVX2 path keeps its own, so each stays testable in one process.
+        bool wideEpilogue = Avx512BW.IsSupported && isa is Int8Isa.AvxVnni or Int8Isa.Avx512BW;
         int* acc = stackalloc int[Tile * Block];
         fixed (byte* x = arena)
         fixed (nint* table = rows)
@@ -133,6 +137,7 @@ public static partial class QConv2d
                         }
                         int first = n * pixels + t * Tile, count = Math.Min(Tile, pixels - t * Tile);
                         if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p.Bias, p.Multiplier, acc, first, count, b);
+                        else if (wideEpilogue) EpilogueAvx512(a, x, p.Bias, p.Multiplier, acc, first, count, b);
                         else EpilogueAvx2(a, x, p.Bias, p.Multiplier, acc, first, count, b);
                     }
                 }

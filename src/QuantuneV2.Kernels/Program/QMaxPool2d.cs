@@ -17,55 +17,40 @@ public static class QMaxPool2d
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(Args a, Span<byte> arena)
+    public static unsafe void Run(Args a, Span<byte> arena)
     {
         int vectors = Vector128.IsHardwareAccelerated ? a.C / 16 * 16 : 0;
         // Flipping the sign bit maps int8 order onto uint8 order, so one unsigned max serves both types.
         var flip = Vector128.Create((byte)(a.Signed ? 0x80 : 0));
-        for (int n = 0; n < a.N; n++)
-            for (int oy = 0; oy < a.OH; oy++)
-                for (int ox = 0; ox < a.OW; ox++)
-                {
-                    int y = a.Y + ((n * a.OH + oy) * a.OW + ox) * a.C;
-                    for (int c = 0; c < vectors; c += 16)
-                    {
-                        var max = Vector128<byte>.Zero;
-                        foreach (int x in Taps(a, n, oy, ox))
-                            max = Vector128.Max(max, Vector128.Create(arena.Slice(x + c, 16)) ^ flip);
-                        (max ^ flip).CopyTo(arena.Slice(y + c, 16));
-                    }
-                    for (int c = vectors; c < a.C; c++)
-                    {
-                        int max = int.MinValue;
-                        foreach (int x in Taps(a, n, oy, ox)) max = Math.Max(max, Arena.Read(arena, x + c, a.Signed));
-                        Requantization.Write(arena, y + c, max, a.Signed);
-                    }
-                }
-    }
-
-    /// <summary>The arena offsets of the window's taps inside the input (each the first channel of an input pixel); never empty for ONNX pads.</summary>
-    private static TapOffsets Taps(Args a, int n, int oy, int ox) => new(a, n, oy, ox);
-
-    private struct TapOffsets(Args a, int n, int oy, int ox)
-    {
-        private int _tap = -1;
-
-        public int Current { get; private set; }
-
-        public readonly TapOffsets GetEnumerator() => this;
-
-        public bool MoveNext()
+        int* taps = stackalloc int[a.KH * a.KW];
+        fixed (byte* arenaStart = arena)
         {
-            while (++_tap < a.KH * a.KW)
-            {
-                int iy = oy * a.SH - a.PadTop + _tap / a.KW * a.DH, ix = ox * a.SW - a.PadLeft + _tap % a.KW * a.DW;
-                if ((uint)iy < (uint)a.H && (uint)ix < (uint)a.W)
-                {
-                    Current = a.X + ((n * a.H + iy) * a.W + ix) * a.C;
-                    return true;
-                }
-            }
-            return false;
+            for (int n = 0; n < a.N; n++)
+                for (int oy = 0; oy < a.OH; oy++)
+                    for (int ox = 0; ox < a.OW; ox++)
+                    {
+                        // The window's taps inside the input, each the first channel of an input pixel (never none for ONNX pads).
+                        int count = 0;
+                        for (int ky = 0; ky < a.KH; ky++)
+                            for (int kx = 0; kx < a.KW; kx++)
+                            {
+                                int iy = oy * a.SH - a.PadTop + ky * a.DH, ix = ox * a.SW - a.PadLeft + kx * a.DW;
+                                if ((uint)iy < (uint)a.H && (uint)ix < (uint)a.W) taps[count++] = a.X + ((n * a.H + iy) * a.W + ix) * a.C;
+                            }
+                        byte* y = arenaStart + a.Y + ((n * a.OH + oy) * a.OW + ox) * a.C;
+                        for (int c = 0; c < vectors; c += 16)
+                        {
+                            var max = Vector128<byte>.Zero;
+                            for (int t = 0; t < count; t++) max = Vector128.Max(max, Vector128.Load(arenaStart + taps[t] + c) ^ flip);
+                            (max ^ flip).Store(y + c);
+                        }
+                        for (int c = vectors; c < a.C; c++)
+                        {
+                            int max = int.MinValue;
+                            for (int t = 0; t < count; t++) max = Math.Max(max, a.Signed ? (sbyte)arenaStart[taps[t] + c] : arenaStart[taps[t] + c]);
+                            y[c] = (byte)max;
+                        }
+                    }
         }
     }
 }

@@ -21,7 +21,7 @@ public static class Quantize
     [ThreadStatic] private static byte[]? t_plane;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(Args a, Span<byte> arena)
+    public static unsafe void Run(Args a, Span<byte> arena)
     {
         var x = Arena.Floats(arena, a.X, a.Count);
         var y = arena.Slice(a.Y, a.Count);
@@ -36,11 +36,12 @@ public static class Quantize
             for (int c = 0; c < a.Channels; c++)
             {
                 Values(a, x.Slice(n * image + c * a.Plane, a.Plane), plane);
-                var to = y.Slice(n * image + c);
-                for (int i = 0; i < a.Plane; i++) to[i * a.Channels] = plane[i];
+                fixed (byte* to = y.Slice(n * image + c), from = plane)
+                    for (int i = 0; i < a.Plane; i++) to[i * a.Channels] = from[i];
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Values(Args a, ReadOnlySpan<float> x, Span<byte> y)
     {
         int lo = a.Signed ? -128 : 0, hi = a.Signed ? 127 : 255, i = 0;

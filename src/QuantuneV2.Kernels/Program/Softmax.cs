@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>Softmax over Outer × Inner groups of Length values (stride Inner): exp(x − max) / Σ exp(x − max), summed in double; the reference executor's Softmax and LogSoftmax run <see cref="Normalize"/> too.</summary>
