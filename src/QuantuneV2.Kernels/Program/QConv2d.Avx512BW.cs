@@ -53,6 +53,35 @@ public static partial class QConv2d
     }
 
     /// <summary>
+    /// The depthwise micro-kernel on AVX-512BW: as <see cref="DepthwiseAvx2"/> with 32 channels from
+    /// <paramref name="first"/> per vector (two blocks), weights from <see cref="Packed.WidePairWeights"/>. The lanes
+    /// come out as channels 0–3, 8–11, 16–19, 24–27 and 4–7, 12–15, 20–23, 28–31; one VPERMT2D per block puts them
+    /// back in order, into <paramref name="acc"/> (first block) and the Tile × 16 values after it (second block).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void DepthwiseAvx512(byte** rows, int taps, int first, short* w, int* acc, bool signed)
+    {
+        var firstBlock = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+        var secondBlock = Vector512.Create(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+        for (int j = 0; j < Tile; j++)
+        {
+            Vector512<int> low = default, high = default;
+            short* wp = w;
+            for (int tap = 0; tap < taps; tap += 2, wp += 4 * Block)
+            {
+                byte* p0 = rows[tap * Tile + j] + first;
+                byte* p1 = tap + 1 < taps ? rows[(tap + 1) * Tile + j] + first : p0;  // meets zero weights
+                var x0 = signed ? Avx512BW.ConvertToVector512Int16(Avx.LoadVector256((sbyte*)p0)) : Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(p0)).AsInt16();
+                var x1 = signed ? Avx512BW.ConvertToVector512Int16(Avx.LoadVector256((sbyte*)p1)) : Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(p1)).AsInt16();
+                low = Avx512F.Add(low, Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x0, x1), Avx512F.LoadVector512(wp)));
+                high = Avx512F.Add(high, Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x0, x1), Avx512F.LoadVector512(wp + 2 * Block)));
+            }
+            Avx512F.Store(acc + j * Block, Avx512F.PermuteVar16x32x2(low, firstBlock, high));
+            Avx512F.Store(acc + (Tile + j) * Block, Avx512F.PermuteVar16x32x2(low, secondBlock, high));
+        }
+    }
+
+    /// <summary>
     /// The requantizing epilogue on 512-bit vectors: as <see cref="EpilogueAvx2"/> (same operations in the same order,
     /// so the same bits), 16 channels of a pixel in one vector, and VPMOVDB narrows them to the 16 output bytes.
     /// </summary>

@@ -35,6 +35,7 @@ public static partial class QConv2d
             Pairs = (Taps + 1) / 2;
             Weights = Depthwise ? [] : new sbyte[Blocks * K4 * Block];
             PairWeights = Depthwise ? new short[Blocks * Pairs * 2 * Block] : [];
+            WidePairWeights = Depthwise ? new short[(Blocks + 1) / 2 * Pairs * 4 * Block] : [];
             Bias = new int[Blocks * Block];
             Multiplier = new float[Blocks * Block];
             int shift = a.XSigned && !Depthwise ? 128 : 0, inputs = Depthwise ? 1 : a.C;
@@ -46,7 +47,11 @@ public static partial class QConv2d
                     {
                         sbyte w = a.Weights[(oc * inputs + ic) * Taps + tap];
                         sum += w;
-                        if (Depthwise) PairWeights[PairIndex(oc, tap)] = w;
+                        if (Depthwise)
+                        {
+                            PairWeights[PairIndex(oc, tap, Block)] = w;
+                            WidePairWeights[PairIndex(oc, tap, 2 * Block)] = w;
+                        }
                         else
                         {
                             int k = tap * C4 + ic;
@@ -59,14 +64,15 @@ public static partial class QConv2d
         }
 
         /// <summary>
-        /// Where a depthwise weight goes: per block of 16 channels and pair of taps, 32 s16 in the order VPUNPCKLWD /
-        /// VPUNPCKHWD interleave two taps' widened inputs (each 128-bit lane: 4 channels × the pair; the low unpack holds
-        /// channels 0–3 and 8–11, the high one 4–7 and 12–15).
+        /// Where a depthwise weight goes: per block of <paramref name="width"/> channels (16 for 256-bit vectors, 32 for
+        /// 512-bit ones) and pair of taps, 2·width s16 in the order VPUNPCKLWD / VPUNPCKHWD interleave two taps' widened
+        /// inputs: each 128-bit lane holds 4 channels × the pair; the low unpack takes channels 0–3 of every 8, the high
+        /// one 4–7.
         /// </summary>
-        private int PairIndex(int oc, int tap)
+        private int PairIndex(int oc, int tap, int width)
         {
-            int ch = oc % Block, lane = ch / 8, high = ch % 8 / 4;
-            return ((oc / Block * Pairs + tap / 2) * 2 + high) * Block + lane * 8 + ch % 4 * 2 + tap % 2;
+            int ch = oc % width, lane = ch / 8, high = ch % 8 / 4;
+            return ((oc / width * Pairs + tap / 2) * 2 + high) * width + lane * 8 + ch % 4 * 2 + tap % 2;
         }
 
         public bool Depthwise { get; }
@@ -74,6 +80,8 @@ public static partial class QConv2d
         public int Pairs { get; }
         /// <summary>The depthwise weights: <c>[oc/16][pairs][low, high][16]</c> s16.</summary>
         public short[] PairWeights { get; }
+        /// <summary>The same for 512-bit vectors: <c>[oc/32][pairs][low, high][32]</c> s16.</summary>
+        public short[] WidePairWeights { get; }
 
         public int Taps { get; }
         /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
@@ -97,32 +105,38 @@ public static partial class QConv2d
         var p = a.PackedWeights;
         int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
         var rows = t_rows is { } r && r.Length >= tiles * p.Taps * Tile ? r : t_rows = new nint[tiles * p.Taps * Tile];
-        int padBytes = p.Blocks * Block + p.C4;
+        int padBytes = (p.Blocks + 1) * Block + p.C4;
         var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
         padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
         byte flip = (byte)(a.XSigned ? 0x80 : 0);
         // The AVX-VNNI and AVX-512BW paths take the 512-bit epilogue where the CPU has it; the AVX2 path keeps its own, so each stays testable in one process.
         bool wideEpilogue = Avx512BW.IsSupported && isa is Int8Isa.AvxVnni or Int8Isa.Avx512BW;
-        int* acc = stackalloc int[Tile * Block];
+        // Depthwise on 512 bits makes two blocks per pass.
+        bool wideDepthwise = p.Depthwise && wideEpilogue;
+        int step = wideDepthwise ? 2 : 1;
+        int* acc = stackalloc int[2 * Tile * Block];
         fixed (byte* x = arena)
         fixed (nint* table = rows)
         fixed (byte* pad = padRow)
         fixed (sbyte* weights = p.Weights)
         fixed (short* pairWeights = p.PairWeights)
+        fixed (short* widePairWeights = p.WidePairWeights)
         {
             for (int n = 0; n < a.N; n++)
             {
                 FillRows(a, x + a.X + n * a.H * a.W * a.C, pad, (byte**)table, pixels, tiles);
-                for (int b = 0; b < p.Blocks; b++)
+                for (int b = 0; b < p.Blocks; b += step)
                 {
                     sbyte* w = weights + b * p.K4 * Block;
                     short* pairs = pairWeights + b * p.Pairs * 2 * Block;
+                    short* widePairs = widePairWeights + b / 2 * p.Pairs * 4 * Block;
                     for (int t = 0; t < tiles; t++)
                     {
                         byte** tile = (byte**)table + t * p.Taps * Tile;
                         if (p.Depthwise)
                         {
                             if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, acc);
+                            else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, acc, a.XSigned);
                             else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, acc, a.XSigned);
                         }
                         else
@@ -136,9 +150,13 @@ public static partial class QConv2d
                             }
                         }
                         int first = n * pixels + t * Tile, count = Math.Min(Tile, pixels - t * Tile);
-                        if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p.Bias, p.Multiplier, acc, first, count, b);
-                        else if (wideEpilogue) EpilogueAvx512(a, x, p.Bias, p.Multiplier, acc, first, count, b);
-                        else EpilogueAvx2(a, x, p.Bias, p.Multiplier, acc, first, count, b);
+                        for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
+                        {
+                            int* blockAcc = acc + (e - b) * Tile * Block;
+                            if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p.Bias, p.Multiplier, blockAcc, first, count, e);
+                            else if (wideEpilogue) EpilogueAvx512(a, x, p.Bias, p.Multiplier, blockAcc, first, count, e);
+                            else EpilogueAvx2(a, x, p.Bias, p.Multiplier, blockAcc, first, count, e);
+                        }
                     }
                 }
             }
