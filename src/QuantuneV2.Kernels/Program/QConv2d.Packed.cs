@@ -172,20 +172,30 @@ public static partial class QConv2d
     private static unsafe void FillRows(Args a, byte* image, byte* pad, byte** rows, int pixels, int tiles)
     {
         int taps = a.KH * a.KW;
+        // A window wholly inside the input (most of them) is its first tap's address plus a fixed offset per tap.
+        int* offsets = stackalloc int[taps];
+        for (int ky = 0; ky < a.KH; ky++)
+            for (int kx = 0; kx < a.KW; kx++) offsets[ky * a.KW + kx] = (ky * a.DH * a.W + kx * a.DW) * a.C;
+        int spanY = (a.KH - 1) * a.DH, spanX = (a.KW - 1) * a.DW;
         for (int t = 0; t < tiles; t++)
             for (int j = 0; j < Tile; j++)
             {
-                int pixel = Math.Min(t * Tile + j, pixels - 1), oy = pixel / a.OW, ox = pixel % a.OW;
-                for (int ky = 0; ky < a.KH; ky++)
+                int pixel = Math.Min(t * Tile + j, pixels - 1);
+                int iy0 = pixel / a.OW * a.SH - a.PadTop, ix0 = pixel % a.OW * a.SW - a.PadLeft;
+                byte** slot = rows + t * taps * Tile + j;
+                if (iy0 >= 0 && ix0 >= 0 && iy0 + spanY < a.H && ix0 + spanX < a.W)
                 {
-                    int iy = oy * a.SH - a.PadTop + ky * a.DH;
+                    byte* origin = image + (iy0 * a.W + ix0) * a.C;
+                    for (int tap = 0; tap < taps; tap++) slot[tap * Tile] = origin + offsets[tap];
+                    continue;
+                }
+                for (int ky = 0; ky < a.KH; ky++)
                     for (int kx = 0; kx < a.KW; kx++)
                     {
-                        int ix = ox * a.SW - a.PadLeft + kx * a.DW;
+                        int iy = iy0 + ky * a.DH, ix = ix0 + kx * a.DW;
                         bool inside = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W;
-                        rows[(t * taps + ky * a.KW + kx) * Tile + j] = inside ? image + (iy * a.W + ix) * a.C : pad;
+                        slot[(ky * a.KW + kx) * Tile] = inside ? image + (iy * a.W + ix) * a.C : pad;
                     }
-                }
             }
     }
 
