@@ -1,5 +1,7 @@
 using System.Runtime.Intrinsics;
+#if KERNELS_ARM64
 using System.Runtime.Intrinsics.Arm;
+#endif
 
 namespace QuantuneV2.Kernels;
 
@@ -53,16 +55,20 @@ internal static class KernelDispatch
     {
         switch (isa)
         {
+#if KERNELS_X64
             case KernelIsa.Vector512:
                 action.Run<SgemmMicroKernel.Wide<Vector512Ops, Vector512<float>>, Vector512Ops, Vector512<float>>();
                 break;
             case KernelIsa.Vector256:
                 action.Run<SgemmMicroKernel.Narrow<Vector256Ops, Vector256<float>>, Vector256Ops, Vector256<float>>();
                 break;
+#endif
+#if KERNELS_ARM64
             // NEON has 32 vector registers, SSE only 16: the tile shape follows the register file.
             case KernelIsa.Vector128 when AdvSimd.Arm64.IsSupported:
                 action.Run<SgemmMicroKernel.Wide<Vector128Ops, Vector128<float>>, Vector128Ops, Vector128<float>>();
                 break;
+#endif
             case KernelIsa.Vector128:
                 action.Run<SgemmMicroKernel.Narrow<Vector128Ops, Vector128<float>>, Vector128Ops, Vector128<float>>();
                 break;
@@ -74,10 +80,12 @@ internal static class KernelDispatch
 
     private static KernelIsa Detect()
     {
+#if KERNELS_X64
         if (Vector512.IsHardwareAccelerated)
             return KernelIsa.Vector512;
         if (Vector256.IsHardwareAccelerated)
             return KernelIsa.Vector256;
+#endif
         return Vector128.IsHardwareAccelerated ? KernelIsa.Vector128 : KernelIsa.Scalar;
     }
 

@@ -1,7 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+#if KERNELS_ARM64
 using System.Runtime.Intrinsics.Arm;
+#endif
+#if KERNELS_X64
 using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace QuantuneV2.Kernels;
 
@@ -44,10 +48,14 @@ internal readonly unsafe struct Vector128Ops : ISimdOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Evens(Vector128<float> a, Vector128<float> b)
     {
+#if KERNELS_ARM64
         if (AdvSimd.Arm64.IsSupported)
             return AdvSimd.Arm64.UnzipEven(a, b);
+#endif
+#if KERNELS_X64
         if (Sse.IsSupported)
             return Sse.Shuffle(a, b, 0b10_00_10_00);
+#endif
         var order = Vector128.Create(0, 2, 1, 3);
         return Vector128.Create(Vector128.Shuffle(a, order).GetLower(), Vector128.Shuffle(b, order).GetLower());
     }

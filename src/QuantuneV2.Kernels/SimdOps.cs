@@ -3,7 +3,7 @@ namespace QuantuneV2.Kernels;
 /// <summary>
 /// The handful of vector operations the kernels use, as static members of a struct so that a kernel written once
 /// over <c>TOps</c> is specialised by the JIT per vector type with every call inlined (the runtime's own
-/// <c>ISimdVector</c> is not public). Implementations: <see cref="Vector512Ops"/>, <see cref="Vector256Ops"/>,
+/// <c>ISimdVector</c> is not public). Implementations: <c>Vector512Ops</c>, <c>Vector256Ops</c> (x64),
 /// <see cref="Vector128Ops"/> and <see cref="ScalarOps"/> (a "vector" of one lane, for the portable fallback).
 /// </summary>
 internal unsafe interface ISimdOps<TVec>

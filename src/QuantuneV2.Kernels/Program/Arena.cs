@@ -24,8 +24,7 @@ public static class Requantization
 
     /// <summary>
     /// y[i] = Store(float32(x[i] − xZero)·multiplier, yZero, yMin, yMax) over a run, 16 values per step in 128-bit
-    /// vectors (SSE or AdvSimd), bit-identical to <see cref="Store"/>: the clamp is taken in float before rounding
-    /// (integer bounds, so it changes nothing), and rounding is half to even.
+    /// vectors (SSE or AdvSimd), bit-identical to <see cref="Store"/> (<see cref="Round"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Bytes(ReadOnlySpan<byte> x, bool xSigned, int xZero, float multiplier, Span<byte> y, bool ySigned, int yZero, int yMin, int yMax)
@@ -41,8 +40,7 @@ public static class Requantization
             for (; i <= x.Length - 16; i += 16)
             {
                 var (a, b, c, d) = Widen(Vector128.Create(x.Slice(i, 16)), xSigned);
-                Vector128<int> Scale(Vector128<int> v) =>
-                    Vector128.ConvertToInt32(Vector128.Round(Vector128.Min(Vector128.Max(Vector128.ConvertToSingle(v - zx) * m, lo), hi))) + zy;
+                Vector128<int> Scale(Vector128<int> v) => Round(Vector128.ConvertToSingle(v - zx) * m, lo, hi, zy);
                 Narrow(Scale(a), Scale(b), Scale(c), Scale(d)).CopyTo(y.Slice(i, 16));
             }
         }
@@ -52,6 +50,16 @@ public static class Requantization
             y[i] = ySigned ? (byte)(sbyte)v : (byte)v;
         }
     }
+
+    /// <summary>
+    /// <see cref="Store"/> on four scaled values, with the bounds <paramref name="lo"/> = min − zero and
+    /// <paramref name="hi"/> = max − zero: the clamp is taken in float before rounding (integer bounds, so it changes
+    /// nothing, and the conversion stays in range), rounding is half to even (ROUNDPS or FRINTN), and the conversion
+    /// of the rounded value is exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Round(Vector128<float> scaled, Vector128<float> lo, Vector128<float> hi, Vector128<int> zero) =>
+        Vector128.ConvertToInt32(Vector128.Round(Vector128.Min(Vector128.Max(scaled, lo), hi))) + zero;
 
     /// <summary>16 stored values as four vectors of int32, sign- or zero-extended.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,9 @@
+#if KERNELS_ARM64
+using System.Runtime.Intrinsics.Arm;
+#endif
+#if KERNELS_X64
 using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace QuantuneV2.Kernels.Program;
 
@@ -12,12 +17,17 @@ public enum Int8Isa
     Avx512BW,
     /// <summary>x64 AVX-VNNI: VPDPBUSD on 256-bit vectors (u8 × s8, four products summed into each int32, exact).</summary>
     AvxVnni,
+    /// <summary>arm64 AdvSimd: s8 × s8 products into s16 (SMULL), pairs added into int32 (SADALP): exact.</summary>
+    AdvSimd,
+    /// <summary>arm64 dot product: SDOT on 128-bit vectors (s8 × s8, four products summed into each int32, exact).</summary>
+    Dp,
 }
 
 /// <summary>
 /// The one place that chooses the int8 kernels' path: the most preferred one the runtime accelerates, detected
-/// once (<c>DOTNET_EnableAVXVNNI=0</c>, <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c> and
-/// <c>DOTNET_EnableHWIntrinsic=0</c> narrow it), or another supported one for a test.
+/// once (<c>DOTNET_EnableAVXVNNI=0</c>, <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c>,
+/// <c>DOTNET_EnableArm64Dp=0</c> and <c>DOTNET_EnableHWIntrinsic=0</c> narrow it, as does a CPU without them), or another
+/// supported one for a test.
 /// </summary>
 public static class Int8Dispatch
 {
@@ -41,10 +51,17 @@ public static class Int8Dispatch
 
     private static bool IsSupported(Int8Isa isa) => isa switch
     {
+#if KERNELS_X64
         Int8Isa.Avx2 => Avx2.IsSupported,
         Int8Isa.Avx512BW => Avx512BW.IsSupported,
         Int8Isa.AvxVnni => AvxVnni.IsSupported,
-        _ => true,
+#endif
+#if KERNELS_ARM64
+        Int8Isa.AdvSimd => AdvSimd.Arm64.IsSupported,
+        Int8Isa.Dp => Dp.IsSupported && AdvSimd.Arm64.IsSupported,
+#endif
+        Int8Isa.Scalar => true,
+        _ => false,
     };
 
     private sealed class Restore(Int8Isa? previous) : IDisposable

@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+#if KERNELS_X64
 using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace QuantuneV2.Kernels.Program;
 
@@ -34,11 +37,16 @@ public static partial class QConv2d
             Blocks = (a.OC + Block - 1) / Block;
             Pairs = (Taps + 1) / 2;
             Weights = Depthwise ? [] : new sbyte[Blocks * K4 * Block];
-            PairWeights = Depthwise ? new short[Blocks * Pairs * 2 * Block] : [];
-            WidePairWeights = Depthwise ? new short[(Blocks + 1) / 2 * Pairs * 4 * Block] : [];
+            // Each architecture's depthwise paths want their own layout.
+            bool arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+            PairWeights = Depthwise && !arm ? new short[Blocks * Pairs * 2 * Block] : [];
+            WidePairWeights = Depthwise && !arm ? new short[(Blocks + 1) / 2 * Pairs * 4 * Block] : [];
+            TapWeights = Depthwise && arm ? new short[Blocks * Taps * Block] : [];
             Bias = new int[Blocks * Block];
+            SignedBias = new int[Blocks * Block];
             Multiplier = new float[Blocks * Block];
-            int shift = a.XSigned && !Depthwise ? 128 : 0, inputs = Depthwise ? 1 : a.C;
+            // The dense kernels take activations in one domain, flipping the other sign (depthwise ones keep the input's).
+            int shift = a.XSigned && !Depthwise ? 128 : 0, signedShift = Depthwise ? 0 : shift - 128, inputs = Depthwise ? 1 : a.C;
             for (int oc = 0; oc < a.OC; oc++)
             {
                 int sum = 0;
@@ -47,7 +55,8 @@ public static partial class QConv2d
                     {
                         sbyte w = a.Weights[(oc * inputs + ic) * Taps + tap];
                         sum += w;
-                        if (Depthwise)
+                        if (Depthwise && arm) TapWeights[(oc / Block * Taps + tap) * Block + oc % Block] = w;
+                        else if (Depthwise)
                         {
                             PairWeights[PairIndex(oc, tap, Block)] = w;
                             WidePairWeights[PairIndex(oc, tap, 2 * Block)] = w;
@@ -59,6 +68,7 @@ public static partial class QConv2d
                         }
                     }
                 Bias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + shift) * sum;
+                SignedBias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + signedShift) * sum;
                 Multiplier[oc] = a.Multiplier[oc];
             }
         }
@@ -82,6 +92,8 @@ public static partial class QConv2d
         public short[] PairWeights { get; }
         /// <summary>The same for 512-bit vectors: <c>[oc/32][pairs][low, high][32]</c> s16.</summary>
         public short[] WidePairWeights { get; }
+        /// <summary>The depthwise weights of the arm64 paths: <c>[oc/16][taps][16]</c> s16.</summary>
+        public short[] TapWeights { get; }
 
         public int Taps { get; }
         /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
@@ -90,8 +102,10 @@ public static partial class QConv2d
         public int K4 { get; }
         public int Blocks { get; }
         public sbyte[] Weights { get; }
-        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel (shift: 128 for a flipped int8 input).</summary>
+        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel, for kernels that take activations as uint8 (shift: 128 for a flipped int8 input).</summary>
         public int[] Bias { get; }
+        /// <summary>The same for kernels that take activations as int8, the arm64 ones (shift: −128 for a flipped uint8 input).</summary>
+        public int[] SignedBias { get; }
         /// <summary>The multipliers, per padded output channel.</summary>
         public float[] Multiplier { get; }
     }
@@ -108,9 +122,16 @@ public static partial class QConv2d
         int padBytes = (p.Blocks + 1) * Block + p.C4;
         var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
         padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
-        byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        // The arm64 paths take activations as int8 (SDOT is s8 × s8), the others as uint8 (VPDPBUSD is u8 × s8).
+        bool arm = isa is Int8Isa.AdvSimd or Int8Isa.Dp;
+        byte flip = (byte)(a.XSigned != arm ? 0x80 : 0);
+        int[] bias = arm ? p.SignedBias : p.Bias;
+#if KERNELS_X64
         // The AVX-VNNI and AVX-512BW paths take the 512-bit epilogue where the CPU has it; the AVX2 path keeps its own, so each stays testable in one process.
         bool wideEpilogue = Avx512BW.IsSupported && isa is Int8Isa.AvxVnni or Int8Isa.Avx512BW;
+#else
+        const bool wideEpilogue = false;
+#endif
         // Depthwise on 512 bits makes two blocks per pass.
         bool wideDepthwise = p.Depthwise && wideEpilogue;
         int step = wideDepthwise ? 2 : 1;
@@ -121,6 +142,7 @@ public static partial class QConv2d
         fixed (sbyte* weights = p.Weights)
         fixed (short* pairWeights = p.PairWeights)
         fixed (short* widePairWeights = p.WidePairWeights)
+        fixed (short* tapWeights = p.TapWeights)
         {
             for (int n = 0; n < a.N; n++)
             {
@@ -130,22 +152,34 @@ public static partial class QConv2d
                     sbyte* w = weights + b * p.K4 * Block;
                     short* pairs = pairWeights + b * p.Pairs * 2 * Block;
                     short* widePairs = widePairWeights + b / 2 * p.Pairs * 4 * Block;
+                    short* tapBlock = tapWeights + b * p.Taps * Block;
                     for (int t = 0; t < tiles; t++)
                     {
                         byte** tile = (byte**)table + t * p.Taps * Tile;
                         if (p.Depthwise)
                         {
                             if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, acc);
+#if KERNELS_ARM64
+                            else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, acc, a.XSigned);
+#endif
+#if KERNELS_X64
                             else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, acc, a.XSigned);
                             else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, acc, a.XSigned);
+#endif
                         }
                         else
                         {
                             switch (isa)
                             {
+#if KERNELS_X64
                                 case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, acc, flip); break;
                                 case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, acc, flip); break;
                                 case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, acc, flip); break;
+#endif
+#if KERNELS_ARM64
+                                case Int8Isa.Dp: MultiplyDp(tile, p.Taps, p.C4, w, acc, flip); break;
+                                case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Taps, p.C4, w, acc, flip); break;
+#endif
                                 default: MultiplyScalar(tile, p.Taps, p.C4, w, acc, flip); break;
                             }
                         }
@@ -153,9 +187,14 @@ public static partial class QConv2d
                         for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
                         {
                             int* blockAcc = acc + (e - b) * Tile * Block;
-                            if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, p.Bias, p.Multiplier, blockAcc, first, count, e);
-                            else if (wideEpilogue) EpilogueAvx512(a, x, p.Bias, p.Multiplier, blockAcc, first, count, e);
-                            else EpilogueAvx2(a, x, p.Bias, p.Multiplier, blockAcc, first, count, e);
+                            if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, bias, p.Multiplier, blockAcc, first, count, e);
+#if KERNELS_ARM64
+                            else if (arm) EpilogueVector128(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+#endif
+#if KERNELS_X64
+                            else if (wideEpilogue) EpilogueAvx512(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+                            else EpilogueAvx2(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+#endif
                         }
                     }
                 }

@@ -5,9 +5,13 @@ namespace QuantuneV2.Tests.MSBuild;
 /// <summary>Runs the dotnet CLI as a user would, in a folder, and returns its exit code and combined output.</summary>
 internal static class DotnetCli
 {
-    public static (int ExitCode, string Output) Run(string folder, string arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static (int ExitCode, string Output) Run(string folder, string arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunProgram("dotnet", folder, arguments, environment);
+
+    /// <summary>Any program, with the same environment and time limit (e.g. a built app under qemu).</summary>
+    public static (int ExitCode, string Output) RunProgram(string program, string folder, string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet", arguments)
+        var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -26,7 +30,7 @@ internal static class DotnetCli
         if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {arguments} in {folder} did not finish in 10 minutes");
+            throw new TimeoutException($"{program} {arguments} in {folder} did not finish in 10 minutes");
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
     }

@@ -208,6 +208,8 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2ClassName = Model", config);
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Namespace = app", config);
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Weights = QuantuneV2.Model.weights", config);
+        // The app gets the kernels of its architecture only.
+        Assert.Equal([platform], KernelsAssembly.Architectures(Path.Combine(app.Folder, "bin", "Debug", "net10.0", rid, "QuantuneV2.Kernels.dll")));
     }
 
     private static List<string> ManifestResources(string assembly)
