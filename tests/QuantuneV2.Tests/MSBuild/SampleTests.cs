@@ -1,6 +1,10 @@
+using QuantuneV2.Data;
+using QuantuneV2.Data.Evaluation;
+using QuantuneV2.Onnx;
+
 namespace QuantuneV2.Tests.MSBuild;
 
-/// <summary>The README's main command: samples/Zoo built and run against the freshly packed package.</summary>
+/// <summary>The samples, built and run against the freshly packed package: samples/Zoo (the README's main command) and samples/ImageNet.</summary>
 [Collection(PackageFeedCollection.Name)]
 public class SampleTests(PackageFeed feed)
 {
@@ -47,17 +51,37 @@ public class SampleTests(PackageFeed feed)
         Assert.Equal(TopFive(dp), TopFive(advSimd));
     }
 
+    [Fact]
+    public void TheImageNetSampleCalibratesOnRealImagesAndPrintsTheMixedTop1NextToFp32()
+    {
+        var model = SharedData.Require("models/imagenet/squeezenet1.1.onnx");
+        var samples = CopySamples("ImageNet", "datasets/imagenet-samples-calib.json");
+        var environment = PackageCache;
+        environment["QUANTUNE_SHARED"] = SharedData.Root!;
+        var (code, log) = DotnetCli.Run(samples, $"run -c Release --project ImageNet -p:QuantuneV2LocalFeed={feed.Feed}", environment);
+        Assert.True(code == 0, log);
+        var result = System.Text.RegularExpressions.Regex.Match(log, @"top-1 on 900 ImageNet sample images: mixed int8/fp32 (\d\.\d{4}), fp32 (\d\.\d{4}), same class (\d\.\d{4})");
+        Assert.True(result.Success, log);
+        // The generated all-fp32 class scores what the fp32 executor scores on the same 900 images.
+        var fp32 = Evaluator.Run(OnnxModel.Load(model), Dataset.Load(RepoPaths.SampleSpec("imagenet-samples-eval.json"))).Top1;
+        Assert.Equal(fp32.ToString("F4", System.Globalization.CultureInfo.InvariantCulture), result.Groups[2].Value);
+        double mixed = double.Parse(result.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(mixed >= fp32 - 0.02, $"mixed top-1 {mixed} against fp32 {fp32}");
+    }
+
     private Dictionary<string, string> PackageCache => new() { ["NUGET_PACKAGES"] = feed.Packages };
 
     private static string TopFive(string log) => log.Split('\n').Single(l => l.StartsWith("top-5 classes: ", StringComparison.Ordinal));
 
-    /// <summary>A copy of samples/ as it is in the repository, its feed pointed at the test's (so nothing is packed again).</summary>
-    private string CopySamples()
+    /// <summary>A copy of a sample as it is in the repository, its feed pointed at the test's (so nothing is packed again).</summary>
+    private string CopySamples(string project = "Zoo", params string[] more)
     {
         var samples = Path.Combine(feed.Root, "samples-" + Guid.NewGuid().ToString("N")[..8], "samples");
-        Directory.CreateDirectory(Path.Combine(samples, "Zoo"));
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Zoo/Zoo.csproj", "Zoo/Program.cs" })
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", $"{project}/{project}.csproj", $"{project}/Program.cs" }.Concat(more))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(samples, file))!);
             File.Copy(Path.Combine(RepoPaths.Root, "samples", file), Path.Combine(samples, file));
+        }
         File.WriteAllText(Path.Combine(samples, "nuget.config"),
             $"<configuration><packageSources><add key=\"local\" value=\"{feed.Feed}\" /></packageSources></configuration>\n");
         return samples;
