@@ -59,4 +59,14 @@ public static class WindowLoop
         public float Combine(float accumulator, float value) => MathF.Max(accumulator, value);
         public float Finish(float accumulator, int z, int y, int x, int taps) => accumulator;
     }
+
+    /// <summary>AveragePool's reducer: the sum over the taps inside the input, divided by the taps counted (with count_include_pad, those inside input + pads).</summary>
+    public readonly struct Mean(Window3d w, bool includePad) : IWindowReducer
+    {
+        public float Seed => 0f;
+        public float Combine(float accumulator, float value) => accumulator + value;
+
+        public float Finish(float accumulator, int z, int y, int x, int taps) =>
+            accumulator / Math.Max(includePad ? w.PaddedTaps(z, y, x) : taps, 1);
+    }
 }

@@ -112,6 +112,18 @@ internal sealed class GraphBuilder
         return x with { Name = name, Height = OutputSize(x.Height, kernel, stride, pad, ceil), Width = OutputSize(x.Width, kernel, stride, pad, ceil) };
     }
 
+    public Value AveragePool(Value x, string name, int kernel, int stride, int pad = 0, bool countIncludePad = false)
+    {
+        Emit("AveragePool", name, [x.Name],
+        [
+            Core.IR.Attribute.Int("count_include_pad", countIncludePad ? 1 : 0),
+            Core.IR.Attribute.IntList("kernel_shape", [kernel, kernel]),
+            Core.IR.Attribute.IntList("pads", [pad, pad, pad, pad]),
+            Core.IR.Attribute.IntList("strides", [stride, stride]),
+        ]);
+        return x with { Name = name, Height = OutputSize(x.Height, kernel, stride, pad, ceil: false), Width = OutputSize(x.Width, kernel, stride, pad, ceil: false) };
+    }
+
     public Value GlobalAveragePool(Value x, string name)
     {
         Emit("GlobalAveragePool", name, [x.Name], []);

@@ -17,7 +17,7 @@ public sealed class AveragePool : PoolBase
         var w = Geometry(ctx, inDims.Length - 2).Window(inDims, ctx.OutputDims(0));
         bool includePad = ctx.Int("count_include_pad", 0) != 0;
         int planes = Planes(inDims);
-        var mean = new Mean(w, includePad);
+        var mean = new WindowLoop.Mean(w, includePad);
         return new DelegateKernel((inputs, outputs) => WindowLoop.ForEachWindow(w, planes, inputs[0]!.Floats, outputs[0].Floats, mean));
     }
 
@@ -58,14 +58,5 @@ public sealed class AveragePool : PoolBase
                     }
                 }
         }
-    }
-
-    private readonly struct Mean(Window3d w, bool includePad) : WindowLoop.IWindowReducer
-    {
-        public float Seed => 0f;
-        public float Combine(float accumulator, float value) => accumulator + value;
-
-        public float Finish(float accumulator, int z, int y, int x, int taps) =>
-            accumulator / Math.Max(includePad ? w.PaddedTaps(z, y, x) : taps, 1);
     }
 }

@@ -38,6 +38,10 @@ internal static class ProgramLowering
         ["FusedGemm"] = GemmStep.Lower,
         ["Softmax"] = SoftmaxStep.Lower,
         ["GlobalAveragePool"] = GlobalAveragePoolStep.Lower,
+        ["AveragePool"] = AveragePoolStep.Lower,
+        ["QAveragePool"] = QAveragePoolStep.Lower,
+        ["Add"] = AddStep.Lower,
+        ["QAdd"] = QAddStep.Lower,
     };
 
     /// <summary>Ops whose output is their first input's bytes, reinterpreted (row-major layout unchanged).</summary>

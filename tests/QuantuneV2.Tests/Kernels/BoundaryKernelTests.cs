@@ -57,4 +57,30 @@ public class BoundaryKernelTests
                 }
             }
     }
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    public void QAddMatchesTheDefinitionAtEveryLength(bool aSigned, bool bSigned, bool ySigned)
+    {
+        var rng = new Random((aSigned ? 4 : 0) + (bSigned ? 2 : 0) + (ySigned ? 1 : 0));
+        for (int length = 0; length <= 40; length++)
+            foreach (var (ma, mb) in new[] { (1f, 1f), (0.5f, 1.37f), (0.0078125f, 2.5f), (300f, 0.25f) })
+            {
+                var arena = new byte[3 * 64];
+                rng.NextBytes(arena.AsSpan(0, 128));
+                var a = new QAdd.Args
+                {
+                    Count = length, A = 0, B = 64, Y = 128, AZero = aSigned ? -3 : 130, BZero = bSigned ? 5 : 17, YZero = ySigned ? -7 : 20,
+                    YMin = ySigned ? -100 : 20, YMax = ySigned ? 127 : 240, ASigned = aSigned, BSigned = bSigned, YSigned = ySigned, AMultiplier = ma, BMultiplier = mb,
+                };
+                QAdd.Run(a, arena);
+                for (int i = 0; i < length; i++)
+                {
+                    float scaled = ((aSigned ? (sbyte)arena[i] : arena[i]) - a.AZero) * ma + ((bSigned ? (sbyte)arena[64 + i] : arena[64 + i]) - a.BZero) * mb;
+                    Assert.Equal(Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), ySigned ? (sbyte)arena[128 + i] : arena[128 + i]);
+                }
+            }
+    }
 }
