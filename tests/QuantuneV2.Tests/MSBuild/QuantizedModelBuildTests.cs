@@ -42,7 +42,31 @@ public class QuantizedModelBuildTests(PackageFeed feed)
     [Fact]
     public void TheGeneratedClassRunsInTheBuiltApp()
     {
-        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" ClassName="Net" Namespace="My.Models" Fp32Layers="2" />""");
+        var app = AppCallingTheGeneratedClass();
+        var (code, log) = app.Dotnet("run -v q");
+        Assert.True(code == 0, log);
+        Assert.Contains("shape 1x1x32x32 -> 10, same True, finite True", log);
+    }
+
+    [Fact]
+    public void ANativeAotPublishRunsTheGeneratedClassWithoutTrimmingOrAotWarnings()
+    {
+        var app = AppCallingTheGeneratedClass("<PublishAot>true</PublishAot>");
+        var (code, log) = app.Dotnet("publish -c Release -r linux-x64 -v n");
+        Assert.True(code == 0, log);
+        // IL2xxx are trimming warnings, IL3xxx NativeAOT ones: the generated code and the kernels have none.
+        Assert.DoesNotMatch(@"warning IL[23]\d{3}", log);
+        var native = Path.Combine(app.Folder, "bin", "Release", "net10.0", "linux-x64", "publish", "app");
+        Assert.False(File.Exists(native + ".dll"), "the publish is not native");
+        var (runCode, output) = DotnetCli.RunProgram(native, app.Folder, "");
+        Assert.True(runCode == 0, output);
+        Assert.Contains("shape 1x1x32x32 -> 10, same True, finite True", output);
+    }
+
+    /// <summary>A consumer whose Program calls the generated class every way: static Infer, a session, metadata.</summary>
+    private Consumer AppCallingTheGeneratedClass(string properties = "")
+    {
+        var app = feed.CreateConsumer("""<QuantizedModel Include="model.onnx" ClassName="Net" Namespace="My.Models" Fp32Layers="2" />""", properties);
         app.Copy(Model, "model.onnx");
         File.WriteAllText(Path.Combine(app.Folder, "Program.cs"), """
             using System;
@@ -56,9 +80,7 @@ public class QuantizedModelBuildTests(PackageFeed feed)
             session.Infer(x, z);
             System.Console.WriteLine($"shape {string.Join("x", Net.InputShape.ToArray())} -> {y.Length}, same {y.AsSpan().SequenceEqual(z)}, finite {y.All(float.IsFinite)}");
             """);
-        var (code, log) = app.Dotnet("run -v q");
-        Assert.True(code == 0, log);
-        Assert.Contains("shape 1x1x32x32 -> 10, same True, finite True", log);
+        return app;
     }
 
     [Fact]
