@@ -204,8 +204,9 @@ internal static class ModelEmitter
             {
                 "s8" => $"w.SBytes({index})",
                 "s32" => $"w.Ints({index})",
+                "s16" => $"w.Shorts({index})",
                 "f32" => $"w.Floats({index})",
-                var t => throw new FormatException($"weight type '{t}' is not s8, s32 or f32"),
+                var t => throw new FormatException($"weight type '{t}' is not s8, s16, s32 or f32"),
             };
         }
         // A list is a collection expression: the Args field's type (int[] or float[]) gives it its type.

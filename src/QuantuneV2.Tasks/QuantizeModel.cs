@@ -42,6 +42,8 @@ public sealed class QuantizeModel : ToolTask
     public string ExcludeOps { get; set; } = "";
     public string Selection { get; set; } = "";
     public string CalibrationLimit { get; set; } = "";
+    /// <summary>Whose kernels the weights are packed for: x64, arm64 or any (--arch).</summary>
+    public string Architecture { get; set; } = "";
 
     protected override string ToolName => "dotnet";
 
@@ -74,6 +76,7 @@ public sealed class QuantizeModel : ToolTask
         if (IsTrue(ReduceRange)) b.AppendSwitch("--reduce-range");
         Option(b, "--weights", WeightsPath);
         Option(b, "--program", ProgramPath);
+        Option(b, "--arch", Architecture);
         Option(b, "--deps", DepsPath);
         Option(b, "--report", ReportPath);
         Option(b, "-o", PlanPath);

@@ -32,6 +32,7 @@ public sealed class ModelWeights
                 1 => Convert<float>(bytes),   // ONNX FLOAT
                 3 => Convert<sbyte>(bytes),   // INT8
                 2 => bytes,                   // UINT8
+                5 => Convert<short>(bytes),   // INT16
                 6 => Convert<int>(bytes),     // INT32
                 _ => throw new InvalidDataException($"weight {i} has ONNX data type {type}, which no kernel takes"),
             };
@@ -42,6 +43,7 @@ public sealed class ModelWeights
     public float[] Floats(int index) => (float[])_tensors[index];
     public sbyte[] SBytes(int index) => (sbyte[])_tensors[index];
     public int[] Ints(int index) => (int[])_tensors[index];
+    public short[] Shorts(int index) => (short[])_tensors[index];
 
     private static T[] Convert<T>(byte[] bytes) where T : unmanaged
     {

@@ -11,24 +11,101 @@ namespace QuantuneV2.Kernels.Program;
 /// im2col copy. The reduction runs tap by tap, and in each tap over the input channels padded to whole groups of 4
 /// (C4), so a tap of one output pixel is the C contiguous bytes of one input pixel. An indirection table gives, per
 /// tile of <see cref="Tile"/> output pixels and per tap, a pointer to each pixel's run, or to a row of zero points
-/// where the tap lands in the padding (real zero). The weights are packed once into blocks of 16 output channels ×
-/// 4 reduction bytes (<c>[oc/16][taps·C4/4][16][4]</c>, zero-padded; the bytes of a run past C meet zero weights).
+/// where the tap lands in the padding (real zero). The weights are packed once (by the tool at build time, else on first
+/// use) into blocks of 16 output channels × 4 reduction bytes (<c>[oc/16][taps·C4/4][16][4]</c>, zero-padded; the bytes of a run past C meet zero weights).
 /// A micro-kernel per ISA fills the Tile × 16 accumulators of one block, and the epilogue requantizes and stores
 /// 16 contiguous output bytes per pixel. The zero point leaves the inner loop: Σ (x − zp)·w = Σ x·w − zp·Σw, with
 /// zp·Σw folded into the bias; int8 inputs are flipped into uint8 (x + 128, the u8 × s8 instructions take unsigned
 /// activations) in the kernel and the shift folded the same way.
 /// A depthwise convolution (Group = C = OC) runs on the same indirection table, 16 channels of a tile at a time: its
-/// weights are widened to s16 and interleaved by pairs of taps (<see cref="Packed.PairWeights"/>), so that each
+/// weights are widened to s16 and interleaved by pairs of taps (<see cref="PackedLayouts.PairWeights"/>), so that each
 /// VPMADDWD adds two taps' products per channel; int8 inputs are widened signed, so nothing is flipped.
 /// </summary>
 public static partial class QConv2d
 {
     internal const int Block = 16, Tile = 6;
 
-    /// <summary>The packed weights and folded bias of one layer (immutable once made, so threads share it).</summary>
+    /// <summary>The architectures whose kernels a packing serves (its depthwise layouts differ).</summary>
+    [Flags]
+    public enum Architectures
+    {
+        X64 = 1,
+        Arm64 = 2,
+        Both = X64 | Arm64,
+    }
+
+    /// <summary>The architecture of this process, whose layouts a layer packed on first use gets.</summary>
+    internal static Architectures Current => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? Architectures.Arm64 : Architectures.X64;
+
+    /// <summary>
+    /// What the packed path reads, beyond the layer's shape: the tool makes it at build time (<see cref="Pack"/>) and the
+    /// generated code hands it over in <see cref="Args"/> (PackedWeights, FoldedBias, ...); a layer without it is packed on first use.
+    /// </summary>
+    public sealed class PackedLayouts
+    {
+        /// <summary>The dense weights, <c>[oc/16][taps·C4/4][16][4]</c> (empty for depthwise).</summary>
+        public sbyte[] Weights = [];
+        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel, for kernels that take activations as uint8 (shift: 128 for a flipped int8 input).</summary>
+        public int[] Bias = [];
+        /// <summary>The same for kernels that take activations as int8, the arm64 ones (shift: −128 for a flipped uint8 input); arm64 only.</summary>
+        public int[] SignedBias = [];
+        /// <summary>The x64 depthwise weights: <c>[oc/16][pairs][low, high][16]</c> s16 (<see cref="PairIndex"/>).</summary>
+        public short[] PairWeights = [];
+        /// <summary>The same for 512-bit vectors: <c>[oc/32][pairs][low, high][32]</c> s16.</summary>
+        public short[] WidePairWeights = [];
+        /// <summary>The arm64 depthwise weights: <c>[oc/16][taps][16]</c> s16.</summary>
+        public short[] TapWeights = [];
+    }
+
+    /// <summary>Packs a layer's Weights and Bias (groups of one or depthwise) for the kernels of <paramref name="architectures"/>.</summary>
+    public static PackedLayouts Pack(Args a, Architectures architectures)
+    {
+        if (!IsPacked(a)) throw new ArgumentException("grouped convolutions other than depthwise take the direct loops, unpacked", nameof(a));
+        var g = new Packed(a, new PackedLayouts());
+        bool x64 = architectures.HasFlag(Architectures.X64), arm = architectures.HasFlag(Architectures.Arm64);
+        var l = new PackedLayouts
+        {
+            Weights = g.Depthwise ? [] : new sbyte[g.Blocks * g.K4 * Block],
+            Bias = new int[g.Blocks * Block],
+            SignedBias = arm ? new int[g.Blocks * Block] : [],
+            PairWeights = g.Depthwise && x64 ? new short[g.Blocks * g.Pairs * 2 * Block] : [],
+            WidePairWeights = g.Depthwise && x64 ? new short[(g.Blocks + 1) / 2 * g.Pairs * 4 * Block] : [],
+            TapWeights = g.Depthwise && arm ? new short[g.Blocks * g.Taps * Block] : [],
+        };
+        // The dense kernels take activations in one domain, flipping the other sign (depthwise ones keep the input's).
+        int shift = a.XSigned && !g.Depthwise ? 128 : 0, signedShift = g.Depthwise ? 0 : shift - 128, inputs = g.Depthwise ? 1 : a.C;
+        for (int oc = 0; oc < a.OC; oc++)
+        {
+            int sum = 0;
+            for (int ic = 0; ic < inputs; ic++)
+                for (int tap = 0; tap < g.Taps; tap++)
+                {
+                    sbyte w = a.Weights[(oc * inputs + ic) * g.Taps + tap];
+                    sum += w;
+                    if (!g.Depthwise)
+                    {
+                        int k = tap * g.C4 + ic;
+                        l.Weights[((oc / Block * (g.K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
+                        continue;
+                    }
+                    if (arm) l.TapWeights[(oc / Block * g.Taps + tap) * Block + oc % Block] = w;
+                    if (x64)
+                    {
+                        l.PairWeights[g.PairIndex(oc, tap, Block)] = w;
+                        l.WidePairWeights[g.PairIndex(oc, tap, 2 * Block)] = w;
+                    }
+                }
+            int bias = a.Bias is null ? 0 : a.Bias[oc];
+            l.Bias[oc] = bias - (a.XZero + shift) * sum;
+            if (arm) l.SignedBias[oc] = bias - (a.XZero + signedShift) * sum;
+        }
+        return l;
+    }
+
+    /// <summary>A layer's shape as the packed path sees it, with its packed layouts (immutable once made, so threads share it).</summary>
     internal sealed class Packed
     {
-        public Packed(Args a)
+        public Packed(Args a, PackedLayouts layouts)
         {
             Depthwise = IsDepthwise(a);
             Taps = a.KH * a.KW;
@@ -36,41 +113,25 @@ public static partial class QConv2d
             K4 = Taps * C4;
             Blocks = (a.OC + Block - 1) / Block;
             Pairs = (Taps + 1) / 2;
-            Weights = Depthwise ? [] : new sbyte[Blocks * K4 * Block];
-            // Each architecture's depthwise paths want their own layout.
-            bool arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
-            PairWeights = Depthwise && !arm ? new short[Blocks * Pairs * 2 * Block] : [];
-            WidePairWeights = Depthwise && !arm ? new short[(Blocks + 1) / 2 * Pairs * 4 * Block] : [];
-            TapWeights = Depthwise && arm ? new short[Blocks * Taps * Block] : [];
-            Bias = new int[Blocks * Block];
-            SignedBias = new int[Blocks * Block];
+            Layouts = layouts;
             Multiplier = new float[Blocks * Block];
-            // The dense kernels take activations in one domain, flipping the other sign (depthwise ones keep the input's).
-            int shift = a.XSigned && !Depthwise ? 128 : 0, signedShift = Depthwise ? 0 : shift - 128, inputs = Depthwise ? 1 : a.C;
-            for (int oc = 0; oc < a.OC; oc++)
+            a.Multiplier.AsSpan(0, a.OC).CopyTo(Multiplier);
+        }
+
+        /// <summary>The layer's layouts: built at build time when the Args carry them, else packed now for this process.</summary>
+        public static Packed For(Args a)
+        {
+            if (a.FoldedBias.Length == 0) return new Packed(a, Pack(a, Current));
+            var p = new Packed(a, new PackedLayouts
             {
-                int sum = 0;
-                for (int ic = 0; ic < inputs; ic++)
-                    for (int tap = 0; tap < Taps; tap++)
-                    {
-                        sbyte w = a.Weights[(oc * inputs + ic) * Taps + tap];
-                        sum += w;
-                        if (Depthwise && arm) TapWeights[(oc / Block * Taps + tap) * Block + oc % Block] = w;
-                        else if (Depthwise)
-                        {
-                            PairWeights[PairIndex(oc, tap, Block)] = w;
-                            WidePairWeights[PairIndex(oc, tap, 2 * Block)] = w;
-                        }
-                        else
-                        {
-                            int k = tap * C4 + ic;
-                            Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
-                        }
-                    }
-                Bias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + shift) * sum;
-                SignedBias[oc] = (a.Bias is null ? 0 : a.Bias[oc]) - (a.XZero + signedShift) * sum;
-                Multiplier[oc] = a.Multiplier[oc];
-            }
+                Weights = a.PackedWeights, Bias = a.FoldedBias, SignedBias = a.SignedFoldedBias,
+                PairWeights = a.PairWeights, WidePairWeights = a.WidePairWeights, TapWeights = a.TapWeights,
+            });
+            bool missing = p.Bias.Length != p.Blocks * Block || (Current == Architectures.Arm64
+                ? p.SignedBias.Length == 0 || (p.Depthwise && p.TapWeights.Length == 0)
+                : p.Depthwise && p.PairWeights.Length == 0);
+            if (missing) throw new InvalidOperationException($"this layer's weights were packed at build time for another architecture than this process's ({Current}); build for this runtime identifier");
+            return p;
         }
 
         /// <summary>
@@ -79,7 +140,7 @@ public static partial class QConv2d
         /// inputs: each 128-bit lane holds 4 channels × the pair; the low unpack takes channels 0–3 of every 8, the high
         /// one 4–7.
         /// </summary>
-        private int PairIndex(int oc, int tap, int width)
+        public int PairIndex(int oc, int tap, int width)
         {
             int ch = oc % width, lane = ch / 8, high = ch % 8 / 4;
             return ((oc / width * Pairs + tap / 2) * 2 + high) * width + lane * 8 + ch % 4 * 2 + tap % 2;
@@ -88,24 +149,19 @@ public static partial class QConv2d
         public bool Depthwise { get; }
         /// <summary>Pairs of taps, the last one padded with zero weights when Taps is odd.</summary>
         public int Pairs { get; }
-        /// <summary>The depthwise weights: <c>[oc/16][pairs][low, high][16]</c> s16.</summary>
-        public short[] PairWeights { get; }
-        /// <summary>The same for 512-bit vectors: <c>[oc/32][pairs][low, high][32]</c> s16.</summary>
-        public short[] WidePairWeights { get; }
-        /// <summary>The depthwise weights of the arm64 paths: <c>[oc/16][taps][16]</c> s16.</summary>
-        public short[] TapWeights { get; }
-
         public int Taps { get; }
         /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
         public int C4 { get; }
         /// <summary>The reduction length, Taps·C4.</summary>
         public int K4 { get; }
         public int Blocks { get; }
-        public sbyte[] Weights { get; }
-        /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel, for kernels that take activations as uint8 (shift: 128 for a flipped int8 input).</summary>
-        public int[] Bias { get; }
-        /// <summary>The same for kernels that take activations as int8, the arm64 ones (shift: −128 for a flipped uint8 input).</summary>
-        public int[] SignedBias { get; }
+        public PackedLayouts Layouts { get; }
+        public sbyte[] Weights => Layouts.Weights;
+        public int[] Bias => Layouts.Bias;
+        public int[] SignedBias => Layouts.SignedBias;
+        public short[] PairWeights => Layouts.PairWeights;
+        public short[] WidePairWeights => Layouts.WidePairWeights;
+        public short[] TapWeights => Layouts.TapWeights;
         /// <summary>The multipliers, per padded output channel.</summary>
         public float[] Multiplier { get; }
     }
@@ -116,7 +172,7 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
     {
-        var p = a.PackedWeights;
+        var p = a.PackedLayer;
         int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
         var rows = t_rows is { } r && r.Length >= tiles * p.Taps * Tile ? r : t_rows = new nint[tiles * p.Taps * Tile];
         int padBytes = (p.Blocks + 1) * Block + p.C4;

@@ -21,21 +21,29 @@ public static partial class QConv2d
         public int[]? Bias;
         public float[] Multiplier = [];
 
+        /// <summary>The layouts the tool packed at build time (<see cref="Pack"/>, field by field); empty: packed from Weights and Bias on first use.</summary>
+        public sbyte[] PackedWeights = [];
+        public int[] FoldedBias = [], SignedFoldedBias = [];
+        public short[] PairWeights = [], WidePairWeights = [], TapWeights = [];
+
         private Packed? _packed;
 
-        /// <summary>The weights packed for the matrix-product path, made on first use.</summary>
-        internal Packed PackedWeights => _packed ??= new Packed(this);
+        /// <summary>The weights packed for the matrix-product path.</summary>
+        internal Packed PackedLayer => _packed ??= Packed.For(this);
     }
 
     /// <summary>Groups of one and depthwise convolutions take the packed path on the best ISA (<see cref="Int8Dispatch"/>); other grouped ones the direct loops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
-        if (a.Group == 1 || IsDepthwise(a)) RunPacked(a, arena, Int8Dispatch.Current);
+        if (IsPacked(a)) RunPacked(a, arena, Int8Dispatch.Current);
         else RunDirect(a, arena);
     }
 
-    private static bool IsDepthwise(Args a) => a.Group == a.C && a.OC == a.C && a.Group > 1;
+    /// <summary>Whether a layer takes the packed path (groups of one and depthwise), whose weights <see cref="Pack"/> packs.</summary>
+    public static bool IsPacked(Args a) => a.Group == 1 || IsDepthwise(a);
+
+    public static bool IsDepthwise(Args a) => a.Group == a.C && a.OC == a.C && a.Group > 1;
 
     /// <summary>The definition, one output at a time: the oracle of the packed path's tests.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -16,6 +16,9 @@ public static class QGemm
         public sbyte[] Weights = [];
         public int[]? Bias;
         public float[] Multiplier = [];
+        /// <summary>The layouts the tool packed at build time, as <see cref="QConv2d.Args"/> takes them; empty: packed on first use.</summary>
+        public sbyte[] PackedWeights = [];
+        public int[] FoldedBias = [], SignedFoldedBias = [];
 
         private QConv2d.Args? _conv;
 
@@ -25,6 +28,7 @@ public static class QGemm
             N = 1, C = K, H = M, W = 1, OC = N, OH = M, OW = 1, KH = 1, KW = 1, SH = 1, SW = 1, DH = 1, DW = 1, Group = 1,
             XZero = XZero, YZero = YZero, YMin = YMin, YMax = YMax, XSigned = XSigned, YSigned = YSigned,
             X = X, Y = Y, Weights = Weights, Bias = Bias, Multiplier = Multiplier,
+            PackedWeights = PackedWeights, FoldedBias = FoldedBias, SignedFoldedBias = SignedFoldedBias,
         };
     }
 

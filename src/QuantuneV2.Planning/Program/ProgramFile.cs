@@ -1,20 +1,22 @@
 using System.Text;
 using QuantuneV2.Core.IO;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Kernels.Program;
 using QuantuneV2.Manifest;
 
 namespace QuantuneV2.Planning.Program;
 
-/// <summary>Writes a quantized model's kernel program (docs/generator.md), the text the source generator reads.</summary>
-public static class ProgramFile
+/// <summary>A quantized model's kernel program (docs/generator.md), the text the source generator reads, and the weights it refers to.</summary>
+public sealed record ProgramFile(string Text, IReadOnlyList<ProgramWeight> Weights)
 {
     /// <summary>
     /// Lowers <paramref name="lowered"/> (the plan's quantized graph) at batch 1, with the plan's layer counts and fp32
-    /// layers as metadata; a QuantuneException (QV0010) names an op without a generated kernel.
+    /// layers as metadata, its convolutions' weights packed for the kernels of <paramref name="architectures"/>; a
+    /// QuantuneException (QV0010) names an op without a generated kernel.
     /// </summary>
-    public static string ToText(Graph lowered, QuantizationPlan plan, string modelPath)
+    public static ProgramFile Create(Graph lowered, QuantizationPlan plan, string modelPath, QConv2d.Architectures architectures = QConv2d.Architectures.Both)
     {
-        var program = ProgramLowering.Lower(lowered.WithBatch(1), modelPath);
+        var (program, weights) = ProgramLowering.Lower(lowered.WithBatch(1), modelPath, architectures);
         var s = plan.Summary;
         program.Meta.AddRange([
             new Field("Model", KernelProgram.Escape(plan.Model.File)),
@@ -24,9 +26,12 @@ public static class ProgramFile
             new Field("Int8Macs", KernelProgram.Int(s.Int8Macs)),
             new Field("Fp32Layers", KernelProgram.List(plan.Layers.Where(l => l.Precision == PlanLayer.Fp32).Select(l => KernelProgram.Escape(l.Name)))),
         ]);
-        return program.ToText();
+        return new ProgramFile(program.ToText(), weights.All);
     }
 
-    /// <summary>Writes a program's text atomically.</summary>
-    public static void Save(string text, string path) => AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+    /// <summary>Writes the program's text atomically.</summary>
+    public void SaveText(string path) => AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(Text)));
+
+    /// <summary>Writes the weights file atomically.</summary>
+    public void SaveWeights(string path) => WeightsFile.Save(Weights, path);
 }

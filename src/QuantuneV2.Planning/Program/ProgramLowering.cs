@@ -1,5 +1,6 @@
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.IR;
+using QuantuneV2.Kernels.Program;
 using QuantuneV2.Manifest;
 using QuantuneV2.Planning.Program.Steps;
 
@@ -10,8 +11,9 @@ namespace QuantuneV2.Planning.Program;
 /// one step per node with every argument resolved, and one byte arena in which each runtime value has an
 /// offset. Values whose lifetimes do not overlap share bytes; a reshape-like node (Flatten, Reshape, ...)
 /// is no step at all, its output is its input's bytes, unless the input is stored channels-last with more than one
-/// channel and pixel (<see cref="ChannelsLast"/>): then it is a ChannelsFirst copy. Weight arguments are indices into the lowered
-/// graph's initializers, the order <see cref="WeightsFile"/> writes them in.
+/// channel and pixel (<see cref="ChannelsLast"/>): then it is a ChannelsFirst copy. Weight arguments are indices into the
+/// <see cref="ProgramWeights"/> the steps collect (the lowered graph's constants, and layouts packed for the kernels),
+/// the order <see cref="WeightsFile"/> writes them in.
 /// </summary>
 internal static class ProgramLowering
 {
@@ -52,7 +54,8 @@ internal static class ProgramLowering
 
     /// <param name="graph">A lowered graph with static shapes (<see cref="Graph.WithBatch"/>) and one float input and output.</param>
     /// <param name="modelPath">For error messages.</param>
-    public static KernelProgram Lower(Graph graph, string modelPath)
+    /// <param name="architectures">Whose kernels the packed weights serve.</param>
+    public static (KernelProgram Program, ProgramWeights Weights) Lower(Graph graph, string modelPath, QConv2d.Architectures architectures)
     {
         foreach (var n in graph.Nodes)
             if (!Lowerings.ContainsKey(n.OpType) && !Views.Contains(n.OpType))
@@ -60,16 +63,16 @@ internal static class ProgramLowering
                     $"op {n.OpType} has no generated kernel (supported: {string.Join(", ", SupportedOps)})", modelPath, n.DisplayName, n.OpType);
         bool IsAlias(Node n) => Views.Contains(n.OpType) && !ChannelsLast.Reorders(graph, n.Inputs[0]);
         var arena = Arena.Plan(graph, IsAlias);
-        var weights = graph.InitializerList.Select((kv, i) => (kv.Key, i)).ToDictionary(p => p.Key, p => p.i);
+        var weights = new ProgramWeights();
         var program = new KernelProgram { ArenaBytes = arena.Bytes + ReadSlack };
         foreach (var i in graph.Inputs) program.Inputs.Add(Value(graph, i.Name, arena));
         foreach (var o in graph.Outputs) program.Outputs.Add(Value(graph, o.Name, arena));
         foreach (var n in graph.Nodes)
         {
             var lower = Lowerings.GetValueOrDefault(n.OpType) ?? (IsAlias(n) ? null : ChannelsFirstStep.Lower);
-            if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, weights, modelPath)));
+            if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, weights, architectures, modelPath)));
         }
-        return program;
+        return (program, weights);
     }
 
     private static ProgramValue Value(Graph graph, string name, Arena arena) =>

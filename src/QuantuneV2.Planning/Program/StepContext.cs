@@ -1,6 +1,7 @@
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Core.Ops;
+using QuantuneV2.Kernels.Program;
 using QuantuneV2.Manifest;
 
 namespace QuantuneV2.Planning.Program;
@@ -10,15 +11,18 @@ internal sealed class StepContext
 {
     private readonly Graph _graph;
     private readonly ProgramLowering.Arena _arena;
-    private readonly IReadOnlyDictionary<string, int> _weights;
+    private readonly ProgramWeights _weights;
     private readonly string _modelPath;
     private readonly List<Field> _fields = [];
 
-    internal StepContext(Graph graph, Node node, ProgramLowering.Arena arena, IReadOnlyDictionary<string, int> weights, string modelPath)
+    internal StepContext(Graph graph, Node node, ProgramLowering.Arena arena, ProgramWeights weights, QConv2d.Architectures architectures, string modelPath)
     {
-        (_graph, Node, _arena, _weights, _modelPath) = (graph, node, arena, weights, modelPath);
+        (_graph, Node, _arena, _weights, Architectures, _modelPath) = (graph, node, arena, weights, architectures, modelPath);
         Attributes = NodeContext.Of(node, graph.Opset);
     }
+
+    /// <summary>Whose kernels the weights a step packs serve.</summary>
+    public QConv2d.Architectures Architectures { get; }
 
     public Node Node { get; }
     public NodeContext Attributes { get; }
@@ -59,9 +63,13 @@ internal sealed class StepContext
     public StepContext Weight(string key, int input)
     {
         var name = Node.InputAt(input);
-        if (!_weights.TryGetValue(name, out int index)) throw Fail($"input {input} ('{name}') is not an initializer of the lowered graph");
-        return Add(key, $"#{index}:{TypeName(_graph.TypeOf(name).DataType)}");
+        if (!_graph.Initializers.TryGetValue(name, out var tensor)) throw Fail($"input {input} ('{name}') is not an initializer of the lowered graph");
+        return Add(key, $"#{_weights.Constant(name, tensor)}:{TypeName(tensor.DataType)}");
     }
+
+    /// <summary>A layout packed for the kernels, passed as a weight of the blob named after the node's output and <paramref name="key"/>; nothing when empty.</summary>
+    public StepContext Packed<T>(string key, T[] values, DataType type) where T : unmanaged =>
+        values.Length == 0 ? this : Add(key, $"#{_weights.Packed($"{Node.Outputs[0]}.{key}", values, type)}:{TypeName(type)}");
 
     /// <summary>The quantized type of a value as a flag: true for int8, false for uint8.</summary>
     public StepContext Signed(string key, DataType type) => type switch
@@ -79,6 +87,7 @@ internal sealed class StepContext
         DataType.UInt8 => "u8",
         DataType.Int8 => "s8",
         DataType.Int32 => "s32",
+        DataType.Int16 => "s16",
         _ => DataTypes.Name(t),
     };
 

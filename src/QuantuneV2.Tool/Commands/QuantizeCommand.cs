@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using QuantuneV2.Core.IO;
 using QuantuneV2.Core.Quantization;
+using QuantuneV2.Kernels.Program;
 using QuantuneV2.Onnx;
 using QuantuneV2.Planning;
 using QuantuneV2.Planning.Program;
@@ -20,6 +21,7 @@ internal static class QuantizeCommand
             new OptionSpec("qdq", "OUT.onnx", "also write the quantized model as a standard ONNX QDQ model (for ONNX Runtime and other runtimes)"),
             new OptionSpec("weights", "OUT.bin", "also write the quantized model's weights as one binary file (what the build embeds; docs/msbuild.md)"),
             new OptionSpec("program", "OUT.txt", "also write the kernel program the source generator turns into C# (docs/generator.md)"),
+            new OptionSpec("arch", "ARCH", "whose kernels --weights packs the convolutions for: x64, arm64 or any (default any: both)"),
             new OptionSpec("deps", "FILE", "also write every file and folder the run read (model, data set specs, data), one absolute path per line: what a build watches"),
             new OptionSpec("fp32-layers", "CHOICE", $"layers kept fp32, the most sensitive first: {Fp32LayerChoice.Help} (default none)"),
             new OptionSpec("accuracy-target", "T", "instead of --fp32-layers: the fewest fp32 layers (in rank order) whose top-1 on --val reaches T (0..1); binary search, O(log n) evaluations"),
@@ -38,10 +40,11 @@ internal static class QuantizeCommand
         // Everything that can fail runs before the first file is written.
         var qdq = args.Value("qdq");
         var qdqGraph = qdq is null ? null : QdqExport.ToQdq(result.Quantized);
-        var programText = args.Has("program") ? ProgramFile.ToText(result.Quantized, result.Plan, modelPath) : null;
+        var architectures = Architectures(args.Value("arch"));
+        var programFile = args.Has("program") || args.Has("weights") ? ProgramFile.Create(result.Quantized, result.Plan, modelPath, architectures) : null;
         if (qdq is not null) OnnxModel.Save(qdqGraph!, qdq);
-        if (args.Value("weights") is { } weights) WeightsFile.Save(result.Quantized, weights);
-        if (args.Value("program") is { } program) ProgramFile.Save(programText!, program);
+        if (args.Value("weights") is { } weights) programFile!.SaveWeights(weights);
+        if (args.Value("program") is { } program) programFile!.SaveText(program);
         PlanArguments.SaveReport(args, result.Plan);
         if (args.Value("deps") is { } deps)
             AtomicFile.Write(deps, s => s.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", inputs.Distinct()) + "\n")));
@@ -95,4 +98,12 @@ internal static class QuantizeCommand
         }
         return 0;
     }
+
+    private static QConv2d.Architectures Architectures(string? arch) => arch switch
+    {
+        null or "any" => QConv2d.Architectures.Both,
+        "x64" => QConv2d.Architectures.X64,
+        "arm64" => QConv2d.Architectures.Arm64,
+        _ => throw ParsedArgs.Usage($"--arch {arch}: expected x64, arm64 or any"),
+    };
 }

@@ -30,8 +30,9 @@ public class GeneratedModelTests
         var weights = Path.GetTempFileName();
         try
         {
-            WeightsFile.Save(result.Quantized, weights);
-            var generated = GeneratedModel.Build(ProgramFile.ToText(result.Quantized, result.Plan, path), File.ReadAllBytes(weights));
+            var files = ProgramFile.Create(result.Quantized, result.Plan, path);
+            files.SaveWeights(weights);
+            var generated = GeneratedModel.Build(files.Text, File.ReadAllBytes(weights));
             var infer = generated.Infer("Check.Net");
             var reference = new Session(result.Quantized.WithBatch(1));
             var images = Dataset.Load(RepoPaths.SampleSpec(data));

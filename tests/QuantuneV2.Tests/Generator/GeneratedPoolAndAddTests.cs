@@ -32,12 +32,13 @@ public class GeneratedPoolAndAddTests
             OnnxModel.Save(b.ToGraph(logits), path);
 
             var result = Planner.Run(path, null, new PlanOptions { Fp32Layers = fp32Layers }, limit: 4);
-            var program = ProgramFile.ToText(result.Quantized, result.Plan, path);
+            var files = ProgramFile.Create(result.Quantized, result.Plan, path);
+            var program = files.Text;
             string q = fp32Layers == "none" ? "Q" : "";
             Assert.Equal(2, program.Split('\n').Count(l => l.StartsWith($"step Kernel={q}AveragePool2d ", StringComparison.Ordinal)));
             Assert.Single(program.Split('\n'), l => l.StartsWith($"step Kernel={q}Add ", StringComparison.Ordinal));
             var weights = Path.Combine(folder.FullName, "weights");
-            WeightsFile.Save(result.Quantized, weights);
+            files.SaveWeights(weights);
             var infer = GeneratedModel.Build(program, File.ReadAllBytes(weights)).Infer("Check.Net");
             var reference = new Session(result.Quantized.WithBatch(1));
             var images = ModelZoo.SyntheticImages(3, seed: 2);

@@ -26,8 +26,9 @@ public class GeneratedZooModelTests
             ModelZoo.Save(name, path);
             var result = Planner.Run(path, null, new PlanOptions { Fp32Layers = "none" }, limit: 4);
             var weights = Path.Combine(folder.FullName, "weights");
-            WeightsFile.Save(result.Quantized, weights);
-            var infer = GeneratedModel.Build(ProgramFile.ToText(result.Quantized, result.Plan, path), File.ReadAllBytes(weights)).Infer("Check.Net");
+            var files = ProgramFile.Create(result.Quantized, result.Plan, path);
+            files.SaveWeights(weights);
+            var infer = GeneratedModel.Build(files.Text, File.ReadAllBytes(weights)).Infer("Check.Net");
             var reference = new Session(result.Quantized.WithBatch(1));
             var x = ModelZoo.SyntheticImages(images, seed: 11);
             var y = new float[1000];

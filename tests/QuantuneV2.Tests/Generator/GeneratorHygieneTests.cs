@@ -17,8 +17,9 @@ public class GeneratorHygieneTests
         var weights = Path.GetTempFileName();
         try
         {
-            WeightsFile.Save(result.Quantized, weights);
-            return (ProgramFile.ToText(result.Quantized, result.Plan, path), File.ReadAllBytes(weights));
+            var files = ProgramFile.Create(result.Quantized, result.Plan, path);
+            files.SaveWeights(weights);
+            return (files.Text, File.ReadAllBytes(weights));
         }
         finally
         {

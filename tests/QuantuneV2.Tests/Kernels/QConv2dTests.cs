@@ -66,4 +66,20 @@ public class QConv2dTests
             }
         }
     }
+
+    [Fact]
+    public void WeightsPackedForAnotherArchitectureAreAClearError()
+    {
+        var a = new QConv2d.Args
+        {
+            N = 1, C = 16, H = 4, W = 4, OC = 16, OH = 4, OW = 4, KH = 3, KW = 3, SH = 1, SW = 1, DH = 1, DW = 1, PadTop = 1, PadLeft = 1, Group = 16,
+            YMax = 255, Y = 256, Weights = new sbyte[16 * 9], Multiplier = new float[16],
+        };
+        var other = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? QConv2d.Architectures.X64 : QConv2d.Architectures.Arm64;
+        var l = QConv2d.Pack(a, other);
+        (a.FoldedBias, a.SignedFoldedBias, a.PairWeights, a.WidePairWeights, a.TapWeights) = (l.Bias, l.SignedBias, l.PairWeights, l.WidePairWeights, l.TapWeights);
+        var e = Assert.Throws<InvalidOperationException>(() => QConv2d.Run(a, new byte[1024]));
+        Assert.Contains("packed at build time for another architecture", e.Message);
+    }
 }

@@ -230,8 +230,11 @@ public class QuantizedModelBuildTests(PackageFeed feed)
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2ClassName = Model", config);
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Namespace = app", config);
         Assert.Contains("build_metadata.AdditionalFiles.QuantuneV2Weights = QuantuneV2.Model.weights", config);
-        // The app gets the kernels of its architecture only.
+        // The app gets the kernels of its architecture only, and weights packed for them (the int8-domain biases are arm64's).
         Assert.Equal([platform], KernelsAssembly.Architectures(Path.Combine(app.Folder, "bin", "Debug", "net10.0", rid, "QuantuneV2.Kernels.dll")));
+        var program = File.ReadAllText(Directory.GetFiles(Path.Combine(app.Folder, "obj", "Debug", "net10.0", rid, "quantune"), "*.program.txt").Single());
+        Assert.Contains("FoldedBias=#", program);
+        Assert.Equal(platform == "arm64", program.Contains("SignedFoldedBias=#", StringComparison.Ordinal));
     }
 
     private static List<string> ManifestResources(string assembly)

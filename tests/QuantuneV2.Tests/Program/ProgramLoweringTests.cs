@@ -1,3 +1,4 @@
+using QuantuneV2.Kernels.Program;
 using QuantuneV2.Core.Diagnostics;
 using QuantuneV2.Core.IR;
 using QuantuneV2.Manifest;
@@ -23,8 +24,13 @@ public class ProgramLoweringTests
     public void EveryNodeButViewsIsOneStepAndTheTextRoundTrips(string model, string fp32Layers)
     {
         var graph = Lowered(model, fp32Layers);
-        var program = ProgramLowering.Lower(graph, model);
+        var (program, weights) = ProgramLowering.Lower(graph, model, QConv2d.Architectures.Both);
         Assert.Equal(graph.Nodes.Count(n => n.OpType is not ("Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity")), program.Steps.Count);
+        // Every weight the program refers to is in the blob with its type, and the blob holds nothing else.
+        var references = program.Steps.SelectMany(s => s.Args).Select(a => a.Value).Where(v => v.StartsWith('#'))
+            .Select(v => (Index: int.Parse(v[1..v.IndexOf(':')], System.Globalization.CultureInfo.InvariantCulture), Type: v[(v.IndexOf(':') + 1)..])).Distinct().ToList();
+        Assert.Equal(Enumerable.Range(0, weights.All.Count), references.Select(r => r.Index).Order());
+        Assert.All(references, r => Assert.Equal(StepContext.TypeName(weights.All[r.Index].Type), r.Type));
         var text = program.ToText();
         Assert.Equal(text, KernelProgram.Parse(text).ToText());
         Assert.All(program.Steps, s => Assert.All(s.Args.Where(a => a.Key is "X" or "Y" or "Z"),
@@ -65,9 +71,27 @@ public class ProgramLoweringTests
     {
         var graph = Graph.Create("t", new ModelInfo(), [new ValueInfo("x", new TensorType(DataType.Float, new Shape(1, 4, 6, 6)))],
             [new ValueInfo("y", new TensorType(DataType.Undefined, null))], [new Node("pool", "GlobalMaxPool", ["x"], ["y"])], []);
-        var e = Assert.Throws<QuantuneException>(() => ProgramLowering.Lower(graph, "m.onnx"));
+        var e = Assert.Throws<QuantuneException>(() => ProgramLowering.Lower(graph, "m.onnx", QConv2d.Architectures.Both));
         Assert.Equal(DiagnosticCode.UnsupportedOp, e.Code);
         Assert.Contains("GlobalMaxPool has no generated kernel", e.Message);
         Assert.Contains("pool", e.ToString());
+    }
+
+    [Theory]
+    [InlineData(QConv2d.Architectures.X64, "PairWeights", "TapWeights")]
+    [InlineData(QConv2d.Architectures.Arm64, "TapWeights", "PairWeights")]
+    public void ConvolutionsArePackedForTheTargetArchitectureOnly(QConv2d.Architectures architectures, string wanted, string other)
+    {
+        // MobileNetV2 has dense and depthwise convolutions and a Gemm.
+        var graph = Lowered("models/fmnist/mobilenetv2.bn.onnx", "none");
+        var (program, weights) = ProgramLowering.Lower(graph, "m", architectures);
+        var convolutions = program.Steps.Where(s => s.Kernel is "QConv2d" or "QGemm").ToList();
+        Assert.All(convolutions, s => Assert.Contains(s.Args, a => a.Key == "FoldedBias"));
+        Assert.Contains(convolutions, s => s.Args.Any(a => a.Key == wanted));
+        Assert.DoesNotContain(convolutions, s => s.Args.Any(a => a.Key == other));
+        Assert.Equal(architectures == QConv2d.Architectures.Arm64, convolutions.All(s => s.Args.Any(a => a.Key == "SignedFoldedBias")));
+        // Dense layers carry only their packed weights; depthwise ones keep the raw ones for the scalar path.
+        Assert.All(convolutions.Where(s => s.Args.Any(a => a.Key == "PackedWeights")), s => Assert.DoesNotContain(s.Args, a => a.Key == "Weights"));
+        Assert.DoesNotContain(weights.All, w => w.Type == DataType.Int16 && w.Name.EndsWith(other, StringComparison.Ordinal));
     }
 }
