@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
 /// The int8 global average over a channels-last input (N images of PlaneSize pixels × C channels): per image and
-/// channel acc = Σ (x − XZero), y = clamp(round_half_even(float32(acc)·Multiplier) + YZero).
+/// channel acc = Σ (x − XZero), y = clamp(round_half_even(float32(acc)·Multiplier) + YZero). Pixel by pixel, a run of
+/// C bytes is added into C int32 sums, 16 channels at a time in 128-bit vectors; Σ (x − XZero) = Σ x − PlaneSize·XZero.
 /// </summary>
 public static class QGlobalAveragePool
 {
@@ -15,15 +17,35 @@ public static class QGlobalAveragePool
         public float Multiplier;
     }
 
+    [ThreadStatic] private static int[]? t_sums;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
+        var sums = t_sums is { } s && s.Length >= a.C ? s : t_sums = new int[a.C];
+        var acc = sums.AsSpan(0, a.C);
+        int vectors = Vector128.IsHardwareAccelerated ? a.C / 16 * 16 : 0;
         for (int n = 0; n < a.N; n++)
-            for (int c = 0; c < a.C; c++)
+        {
+            acc.Clear();
+            var image = arena.Slice(a.X + n * a.PlaneSize * a.C, a.PlaneSize * a.C);
+            for (int i = 0; i < a.PlaneSize; i++)
             {
-                int acc = 0, image = a.X + n * a.PlaneSize * a.C;
-                for (int i = 0; i < a.PlaneSize; i++) acc += Arena.Read(arena, image + i * a.C + c, a.XSigned) - a.XZero;
-                Requantization.Write(arena, a.Y + n * a.C + c, Requantization.Store(acc * a.Multiplier, a.YZero, a.YMin, a.YMax), a.YSigned);
+                var pixel = image.Slice(i * a.C, a.C);
+                for (int c = 0; c < vectors; c += 16)
+                {
+                    var (v0, v1, v2, v3) = Requantization.Widen(Vector128.Create(pixel.Slice(c, 16)), a.XSigned);
+                    var sum = acc.Slice(c, 16);
+                    (Vector128.Create(sum) + v0).CopyTo(sum);
+                    (Vector128.Create(sum[4..]) + v1).CopyTo(sum[4..]);
+                    (Vector128.Create(sum[8..]) + v2).CopyTo(sum[8..]);
+                    (Vector128.Create(sum[12..]) + v3).CopyTo(sum[12..]);
+                }
+                for (int c = vectors; c < a.C; c++) acc[c] += a.XSigned ? (sbyte)pixel[c] : pixel[c];
             }
+            int shift = a.PlaneSize * a.XZero;
+            for (int c = 0; c < a.C; c++)
+                Requantization.Write(arena, a.Y + n * a.C + c, Requantization.Store((acc[c] - shift) * a.Multiplier, a.YZero, a.YMin, a.YMax), a.YSigned);
+        }
     }
 }

@@ -83,4 +83,58 @@ public class BoundaryKernelTests
                 }
             }
     }
+
+    [Theory]
+    [InlineData(false, 1, 37)]
+    [InlineData(true, 3, 16)]
+    [InlineData(false, 17, 50)]
+    [InlineData(true, 16, 1)]
+    public void DequantizeMatchesTheDefinitionAndReadsChannelsLast(bool signed, int channels, int plane)
+    {
+        var rng = new Random(channels * 100 + plane);
+        int count = 2 * channels * plane, y = (count + 63) / 64 * 64;
+        var arena = new byte[y + count * sizeof(float) + 64];
+        rng.NextBytes(arena.AsSpan(0, count));
+        var a = new Dequantize.Args { Scale = 0.037f, ZeroPoint = signed ? -5 : 131, X = 0, Y = y, Count = count, Channels = channels, Plane = plane, Signed = signed };
+        Dequantize.Run(a, arena);
+        var output = Arena.Floats(arena, y, count);
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < plane; i++)
+                {
+                    int stored = n * channels * plane + i * channels + c;
+                    float expected = ((signed ? (sbyte)arena[stored] : arena[stored]) - a.ZeroPoint) * a.Scale;
+                    Assert.Equal(expected, output[(n * channels + c) * plane + i]);
+                }
+    }
+
+    [Theory]
+    [InlineData(false, false, 1, 49)]
+    [InlineData(true, true, 16, 49)]
+    [InlineData(false, true, 37, 9)]
+    [InlineData(true, false, 64, 1)]
+    public void QGlobalAveragePoolMatchesTheDefinition(bool xSigned, bool ySigned, int channels, int plane)
+    {
+        foreach (bool extreme in new[] { false, true })
+        {
+            var rng = new Random(channels * 10 + plane);
+            int count = 2 * channels * plane, y = (count + 63) / 64 * 64;
+            var arena = new byte[y + 2 * channels + 64];
+            if (extreme) arena.AsSpan(0, count).Fill((byte)(xSigned ? 0x80 : 0xFF));
+            else rng.NextBytes(arena.AsSpan(0, count));
+            var a = new QGlobalAveragePool.Args
+            {
+                N = 2, C = channels, PlaneSize = plane, XZero = xSigned ? 3 : 120, YZero = ySigned ? -2 : 9, YMin = ySigned ? -128 : 0, YMax = ySigned ? 127 : 255,
+                X = 0, Y = y, XSigned = xSigned, YSigned = ySigned, Multiplier = 1f / plane * 0.9f,
+            };
+            QGlobalAveragePool.Run(a, arena);
+            for (int n = 0; n < 2; n++)
+                for (int c = 0; c < channels; c++)
+                {
+                    int acc = 0;
+                    for (int i = 0; i < plane; i++) acc += (xSigned ? (sbyte)arena[(n * plane + i) * channels + c] : arena[(n * plane + i) * channels + c]) - a.XZero;
+                    Assert.Equal(Requantization.Store(acc * a.Multiplier, a.YZero, a.YMin, a.YMax), ySigned ? (sbyte)arena[y + n * channels + c] : arena[y + n * channels + c]);
+                }
+        }
+    }
 }
