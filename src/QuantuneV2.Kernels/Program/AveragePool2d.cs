@@ -5,14 +5,9 @@ namespace QuantuneV2.Kernels.Program;
 /// <summary>The fp32 2-D average pool (NCHW) of a layer the plan keeps fp32: the reference executor's own loop nest and divisor (<see cref="WindowLoop.Mean"/>).</summary>
 public static class AveragePool2d
 {
-    public sealed class Args
+    public sealed class Args : Pool2dArgs
     {
-        public int N, C, H, W, OH, OW, KH, KW, SH, SW, DH, DW, PadTop, PadLeft, PadBottom, PadRight, X, Y;
         public bool CountIncludePad;
-
-        private Window3d? _window;
-
-        internal Window3d Window => _window ??= new Window3d([KH, KW], [SH, SW], [DH, DW], [(PadTop, PadBottom), (PadLeft, PadRight)], [N, C, H, W], [N, C, OH, OW]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -10,16 +10,11 @@ namespace QuantuneV2.Kernels.Program;
 /// </summary>
 public static class QAveragePool2d
 {
-    public sealed class Args
+    public sealed class Args : Pool2dArgs
     {
-        public int N, C, H, W, OH, OW, KH, KW, SH, SW, DH, DW, PadTop, PadLeft, PadBottom, PadRight, X, Y;
         public int XZero, YZero, YMin, YMax;
         public bool CountIncludePad, XSigned, YSigned;
         public float[] Multipliers = [];
-
-        private Window3d? _window;
-
-        internal Window3d Window => _window ??= new Window3d([KH, KW], [SH, SW], [DH, DW], [(PadTop, PadBottom), (PadLeft, PadRight)], [N, C, H, W], [N, C, OH, OW]);
     }
 
     [ThreadStatic] private static int[]? t_sums;

@@ -10,9 +10,8 @@ namespace QuantuneV2.Kernels.Program;
 /// </summary>
 public static class QMaxPool2d
 {
-    public sealed class Args
+    public sealed class Args : Pool2dArgs
     {
-        public int N, C, H, W, OH, OW, KH, KW, SH, SW, DH, DW, PadTop, PadLeft, X, Y;
         public bool Signed;
     }
 

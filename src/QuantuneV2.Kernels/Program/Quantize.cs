@@ -6,8 +6,8 @@ namespace QuantuneV2.Kernels.Program;
 /// <summary>
 /// fp32 → int8/uint8 at an fp32→int8 boundary: y = saturate(round_half_even(x / Scale) + ZeroPoint); NaN gives 0.
 /// The input is row-major (NCHW); the output is channels-last: images of Plane pixels × Channels (1 and 1 for a value
-/// stored row-major). Each input plane is quantized 16 values at a time in 128-bit vectors, then spread into its
-/// channel's positions.
+/// stored row-major). Values are quantized 16 at a time in 128-bit vectors. Three channels (an RGB image, the usual
+/// model input) are interleaved in registers, 16 pixels per step; other channel counts go through a plane buffer.
 /// </summary>
 public static class Quantize
 {
@@ -31,41 +31,85 @@ public static class Quantize
             return;
         }
         var plane = t_plane is { } p && p.Length >= a.Plane ? p : t_plane = new byte[a.Plane];
-        int image = a.Channels * a.Plane;
+        int image = a.Channels * a.Plane, channels = a.Channels;
         for (int n = 0; n < a.Count / image; n++)
-            for (int c = 0; c < a.Channels; c++)
+        {
+            var xn = x.Slice(n * image, image);
+            var yn = y.Slice(n * image, image);
+            int done = channels == 3 && Vector128.IsHardwareAccelerated ? ThreeChannels(a, xn, yn) : 0;
+            for (int c = 0; c < channels; c++)
             {
-                Values(a, x.Slice(n * image + c * a.Plane, a.Plane), plane);
-                fixed (byte* to = y.Slice(n * image + c), from = plane)
-                    for (int i = 0; i < a.Plane; i++) to[i * a.Channels] = from[i];
+                Values(a, xn.Slice(c * a.Plane + done, a.Plane - done), plane);
+                fixed (byte* to = yn, from = plane)
+                    for (int i = done; i < a.Plane; i++) to[i * channels + c] = from[i - done];
             }
+        }
+    }
+
+    /// <summary>The first 16·⌊Plane/16⌋ pixels of a 3-channel image, quantized and interleaved; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ThreeChannels(Args a, ReadOnlySpan<float> x, Span<byte> y)
+    {
+        var k = new Constants(a);
+        // Output byte j of a 48-byte run is channel j % 3 of pixel j / 3. Index 255 gives 0 on both PSHUFB (high bit) and TBL (past 15).
+        var r0 = Vector128.Create((byte)0, 255, 255, 1, 255, 255, 2, 255, 255, 3, 255, 255, 4, 255, 255, 5);
+        var g0 = Vector128.Create((byte)255, 0, 255, 255, 1, 255, 255, 2, 255, 255, 3, 255, 255, 4, 255, 255);
+        var b0 = Vector128.Create((byte)255, 255, 0, 255, 255, 1, 255, 255, 2, 255, 255, 3, 255, 255, 4, 255);
+        var r1 = Vector128.Create((byte)255, 255, 6, 255, 255, 7, 255, 255, 8, 255, 255, 9, 255, 255, 10, 255);
+        var g1 = Vector128.Create((byte)5, 255, 255, 6, 255, 255, 7, 255, 255, 8, 255, 255, 9, 255, 255, 10);
+        var b1 = Vector128.Create((byte)255, 5, 255, 255, 6, 255, 255, 7, 255, 255, 8, 255, 255, 9, 255, 255);
+        var r2 = Vector128.Create((byte)255, 11, 255, 255, 12, 255, 255, 13, 255, 255, 14, 255, 255, 15, 255, 255);
+        var g2 = Vector128.Create((byte)255, 255, 11, 255, 255, 12, 255, 255, 13, 255, 255, 14, 255, 255, 15, 255);
+        var b2 = Vector128.Create((byte)10, 255, 255, 11, 255, 255, 12, 255, 255, 13, 255, 255, 14, 255, 255, 15);
+        int plane = a.Plane, i = 0;
+        for (; i <= plane - 16; i += 16)
+        {
+            var r = k.Sixteen(x.Slice(i, 16));
+            var g = k.Sixteen(x.Slice(plane + i, 16));
+            var b = k.Sixteen(x.Slice(2 * plane + i, 16));
+            var to = y.Slice(3 * i, 48);
+            (Vector128.ShuffleNative(r, r0) | Vector128.ShuffleNative(g, g0) | Vector128.ShuffleNative(b, b0)).CopyTo(to);
+            (Vector128.ShuffleNative(r, r1) | Vector128.ShuffleNative(g, g1) | Vector128.ShuffleNative(b, b1)).CopyTo(to.Slice(16));
+            (Vector128.ShuffleNative(r, r2) | Vector128.ShuffleNative(g, g2) | Vector128.ShuffleNative(b, b2)).CopyTo(to.Slice(32));
+        }
+        return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Values(Args a, ReadOnlySpan<float> x, Span<byte> y)
     {
-        int lo = a.Signed ? -128 : 0, hi = a.Signed ? 127 : 255, i = 0;
+        int i = 0;
         if (Vector128.IsHardwareAccelerated)
         {
-            var scale = Vector128.Create(a.Scale);
-            var zero = Vector128.Create((float)a.ZeroPoint);
-            var min = Vector128.Create((float)lo);
-            var max = Vector128.Create((float)hi);
-            // NaN becomes 0 before the clamp, as the scalar code's IsNaN test does (0 lies inside both ranges).
-            Vector128<int> One(Vector128<float> v)
-            {
-                var q = Vector128.Round(v / scale) + zero;
-                return Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(Vector128.ConditionalSelect(Vector128.Equals(q, q), q, Vector128<float>.Zero), min), max));
-            }
-            for (; i <= x.Length - 16; i += 16)
-                Requantization.Narrow(One(Vector128.Create(x.Slice(i, 4))), One(Vector128.Create(x.Slice(i + 4, 4))),
-                    One(Vector128.Create(x.Slice(i + 8, 4))), One(Vector128.Create(x.Slice(i + 12, 4)))).CopyTo(y.Slice(i, 16));
+            var k = new Constants(a);
+            for (; i <= x.Length - 16; i += 16) k.Sixteen(x.Slice(i, 16)).CopyTo(y.Slice(i, 16));
         }
+        int lo = a.Signed ? -128 : 0, hi = a.Signed ? 127 : 255;
         for (; i < x.Length; i++)
         {
             float q = MathF.Round(x[i] / a.Scale, MidpointRounding.ToEven) + a.ZeroPoint;
             int v = float.IsNaN(q) ? 0 : (int)Math.Clamp(q, lo, hi);
             y[i] = a.Signed ? (byte)(sbyte)v : (byte)v;
+        }
+    }
+
+    /// <summary>The vector form of the scalar loop in <see cref="Values"/>, 16 values at a time.</summary>
+    private readonly struct Constants(Args a)
+    {
+        private readonly Vector128<float> _scale = Vector128.Create(a.Scale), _zero = Vector128.Create((float)a.ZeroPoint),
+            _min = Vector128.Create(a.Signed ? -128f : 0f), _max = Vector128.Create(a.Signed ? 127f : 255f);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Sixteen(ReadOnlySpan<float> x) =>
+            Requantization.Narrow(Four(Vector128.Create(x.Slice(0, 4))), Four(Vector128.Create(x.Slice(4, 4))),
+                Four(Vector128.Create(x.Slice(8, 4))), Four(Vector128.Create(x.Slice(12, 4))));
+
+        // NaN becomes 0 before the clamp, as the scalar code's IsNaN test does (0 lies inside both ranges).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<int> Four(Vector128<float> v)
+        {
+            var q = Vector128.Round(v / _scale) + _zero;
+            return Vector128.ConvertToInt32(Vector128.Min(Vector128.Max(Vector128.ConditionalSelect(Vector128.Equals(q, q), q, Vector128<float>.Zero), _min), _max));
         }
     }
 }

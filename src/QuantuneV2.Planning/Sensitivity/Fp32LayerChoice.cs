@@ -6,21 +6,34 @@ namespace QuantuneV2.Planning.Sensitivity;
 /// <summary>
 /// How many of the ranked layers stay fp32: "none", a count "K", a fraction of the layers "P%", a
 /// fraction of the MACs "P%macs" (the most sensitive layers whose MACs together fit in P % of the
-/// model's), or "auto": the knee of the noise the <see cref="NoiseModel"/> predicts (docs/method.md).
+/// model's), or "auto": the knee of the noise the <see cref="NoiseModel"/> predicts, within a latency budget
+/// ("auto:P%", by default <see cref="DefaultLatencyBudgetPercent"/>; docs/method.md).
 /// </summary>
-public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPercent, double? MacPercent)
+public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPercent, double? MacPercent, double? LatencyBudgetPercent = null)
 {
-    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs) or auto (the knee of the predicted noise)";
+    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs), auto (the knee of the predicted noise, at most 10 % slower than all-int8) or auto:P% (at most P % slower)";
+
+    /// <summary>How much slower than all-int8 the layers <c>auto</c> keeps fp32 may make the model, in percent.</summary>
+    public const double DefaultLatencyBudgetPercent = 10;
+
+    /// <summary>
+    /// What one fp32 multiply-add costs in units of an int8 one, in the generated code. Measured 3–4× on the zoo
+    /// models (docs/benchmarks.md); it turns <c>auto</c>'s latency budget into a MAC budget.
+    /// </summary>
+    public const double Fp32MacCost = 3.5;
 
     public bool IsNone => Count == 0;
 
-    public bool IsAuto => Text == "auto";
+    public bool IsAuto => LatencyBudgetPercent is not null;
 
     public static Fp32LayerChoice Parse(string text)
     {
         var inv = CultureInfo.InvariantCulture;
         if (text == "none") return new(text, 0, null, null);
-        if (text == "auto") return new(text, null, null, null);
+        if (text == "auto") return new(text, null, null, null, DefaultLatencyBudgetPercent);
+        if (text.StartsWith("auto:", StringComparison.Ordinal) && text.EndsWith('%')
+            && double.TryParse(text["auto:".Length..^1], NumberStyles.Float, inv, out var budget) && budget is >= 0 and <= 1000)
+            return new(text, null, null, null, budget);
         if (int.TryParse(text, NumberStyles.None, inv, out int k)) return new(text, k, null, null);
         if (text.EndsWith("%macs", StringComparison.Ordinal) && Percent(text[..^"%macs".Length]) is { } m) return new(text, null, null, m);
         if (text.EndsWith('%') && Percent(text[..^1]) is { } p) return new(text, null, p, null);
@@ -55,12 +68,20 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
     {
         if (Count is { } k) return ranked.Take(k).ToList();
         if (LayerPercent is { } p) return ranked.Take((int)Math.Round(p / 100 * ranked.Count, MidpointRounding.AwayFromZero)).ToList();
-        if (IsAuto)
+        if (LatencyBudgetPercent is { } latency)
         {
             var nsr = predictedNsr ?? throw new InvalidOperationException("auto needs the predicted noise");
-            return ranked.Take(Knee([.. ranked.Select((_, i) => Math.Max(0, nsr[i] - nsr[i + 1]))])).ToList();
+            var knee = ranked.Take(Knee([.. ranked.Select((_, i) => Math.Max(0, nsr[i] - nsr[i + 1]))]));
+            // An fp32 layer adds (Fp32MacCost − 1) int8 MACs' time per MAC to a model that takes totalMacs.
+            return WithinMacBudget(knee, latency / 100 / (Fp32MacCost - 1) * totalMacs);
         }
-        double budget = MacPercent!.Value / 100 * totalMacs, used = 0;
+        return WithinMacBudget(ranked, MacPercent!.Value / 100 * totalMacs);
+    }
+
+    /// <summary>Going down the ranking, each layer whose MACs still fit in <paramref name="budget"/>.</summary>
+    static List<PlanLayer> WithinMacBudget(IEnumerable<PlanLayer> ranked, double budget)
+    {
+        double used = 0;
         var chosen = new List<PlanLayer>();
         foreach (var layer in ranked)
             if (used + layer.Macs <= budget)

@@ -11,6 +11,9 @@ public class BoundaryKernelTests
     [InlineData(false, 1, 37)]
     [InlineData(true, 1, 16)]
     [InlineData(false, 3, 50)]
+    [InlineData(true, 3, 32)]
+    [InlineData(true, 3, 47)]
+    [InlineData(false, 3, 5)]
     [InlineData(true, 5, 7)]
     [InlineData(false, 16, 1)]
     public void QuantizeMatchesTheDefinitionAndWritesChannelsLast(bool signed, int channels, int plane)

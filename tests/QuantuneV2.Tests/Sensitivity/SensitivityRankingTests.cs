@@ -74,7 +74,27 @@ public class SensitivityRankingTests
     }
 
     [Theory]
+    [InlineData("auto", new[] { "l1", "l2" })]
+    [InlineData("auto:0%", new string[0])]
+    [InlineData("auto:75%", new[] { "l0" })]
+    [InlineData("auto:1000%", new[] { "l0", "l1", "l2" })]
+    public void AutoTakesTheKneeWithinItsLatencyBudget(string text, string[] expected)
+    {
+        long[] macs = [30, 2, 1, 50, 17];
+        var ranked = macs.Select((m, i) => new PlanLayer($"l{i}", "FusedConv", m, PlanLayer.Int8, "quantized", i + 1)).ToList();
+        // The first three fp32 layers each remove a third of the noise, the last two nothing: the knee is 3.
+        double[] nsr = [3, 2, 1, 0, 0, 0];
+        // An fp32 MAC costs Fp32MacCost int8 MACs: at the default 10 %, 100 × 0.10 / 2.5 = 4 MACs may go fp32,
+        // so l0 (30) is skipped; at 75 %, 30 MACs: l0 fills it.
+        Assert.Equal(expected, Fp32LayerChoice.Parse(text).Select(ranked, 100, nsr).Select(l => l.Name));
+    }
+
+    [Theory]
     [InlineData("all")]
+    [InlineData("auto:")]
+    [InlineData("auto:ten%")]
+    [InlineData("auto:-5%")]
+    [InlineData("auto:5")]
     [InlineData("-1")]
     [InlineData("101%")]
     [InlineData("5%flops")]

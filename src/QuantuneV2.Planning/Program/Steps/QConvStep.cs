@@ -14,13 +14,14 @@ internal static class QConvStep
     public static KernelStep Lower(StepContext c)
     {
         var g = Window2d.AddConv(c);
-        c.Int("XZero", c.Attributes.Int("x_zero_point", 0)).Signed("XSigned", c.InputType(0));
+        int xZero = (int)c.Attributes.Int("x_zero_point", 0);
+        c.Int("XZero", xZero).Signed("XSigned", c.InputType(0));
         QuantizedOutputFields.Add(c);
         c.At("X", 0).OutputAt("Y");
         var layer = new QConv2d.Args
         {
             C = c.Dims(0)[1], OC = c.OutputDims[1], KH = g.Kernel[0], KW = g.Kernel[1], Group = (int)c.Attributes.Int("group", 1),
-            XZero = (int)c.Attributes.Int("x_zero_point", 0), XSigned = c.InputType(0) == DataType.Int8,
+            XZero = xZero, XSigned = c.InputType(0) == DataType.Int8,
             Weights = PackedWeightFields.Values<sbyte>(c, 1), Bias = c.HasInput(2) ? PackedWeightFields.Values<int>(c, 2) : null,
             Multiplier = PackedWeightFields.Values<float>(c, 3),
         };
