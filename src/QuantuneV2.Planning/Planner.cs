@@ -74,10 +74,12 @@ public static class Planner
             warnings.Add(new QuantuneWarning(DiagnosticCode.DeadWeightChannels, "--fp32-layers auto switched to per-channel weights to avoid the all-zero channels above", modelPath));
         }
         var activations = options.ActivationType;
+        var concatInputs = Quantizer.ConcatInputs(fused);
         var tensors = values.Select(v =>
         {
-            var p = QuantParams.FromRange(ranges[v].Min, ranges[v].Max, activations);
-            return new PlanTensor(v, ranges[v].Min, ranges[v].Max, p.Scale, p.ZeroPoint);
+            var r = ranges[concatInputs.GetValueOrDefault(v, v)];
+            var p = QuantParams.FromRange(r.Min, r.Max, activations);
+            return new PlanTensor(v, r.Min, r.Max, p.Scale, p.ZeroPoint);
         }).ToList();
         var plan = new QuantizationPlan(QuantizationPlan.CurrentSchema,
             new PlanModel(Path.GetFileName(modelPath), PlanFile.Sha256(modelPath), fused.Name, fused.Nodes.Length),

@@ -53,6 +53,21 @@ public static class Quantizer
     private static bool IsInt8(Graph graph, Node n, QuantizationOptions options) =>
         IsQuantizable(graph, n) && !options.Fp32Nodes.Contains(n.DisplayName) && !options.Fp32OpTypes.Contains(n.OpType);
 
+    /// <summary>
+    /// The values whose only reader is a Concat with an int8 form (and that are not graph outputs), each with that
+    /// Concat's output. A plan gives such a value the Concat's range, so its producer requantizes once, straight to the
+    /// Concat's encoding, and the int8 Concat is a copy instead of a second rounding of every element.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ConcatInputs(Graph graph)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var concat in graph.Nodes.Where(n => n.OpType == "Concat" && n.Domain.Length == 0 && IsQuantizable(graph, n)))
+            foreach (var input in concat.Inputs)
+                if (graph.Consumers(input).Count == 1 && concat.Inputs.Count(i => i == input) == 1 && graph.Outputs.All(o => o.Name != input))
+                    result[input] = concat.Outputs[0];
+        return result;
+    }
+
     /// <summary>The activation (non-weight) inputs an int8 form of <paramref name="n"/> reads.</summary>
     public static IEnumerable<string> ActivationInputs(Node n) => n.OpType switch
     {

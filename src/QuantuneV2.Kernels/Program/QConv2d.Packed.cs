@@ -25,6 +25,9 @@ public static partial class QConv2d
 {
     internal const int Block = 16, Tile = 6;
 
+    /// <summary>Tiles whose accumulators one epilogue call requantizes (dense layers).</summary>
+    private const int Batch = 8;
+
     /// <summary>The architectures whose kernels a packing serves (its depthwise layouts differ).</summary>
     [Flags]
     public enum Architectures
@@ -191,7 +194,11 @@ public static partial class QConv2d
         // Depthwise on 512 bits makes two blocks per pass.
         bool wideDepthwise = p.Depthwise && wideEpilogue;
         int step = wideDepthwise ? 2 : 1;
-        int* acc = stackalloc int[2 * Tile * Block];
+        // Dense layers fill the accumulators of Batch tiles before one epilogue reads them all: by then the
+        // micro-kernel's stores have left the store buffer (a 512-bit load of two 256-bit stores cannot be forwarded),
+        // and the epilogue's setup is paid once per Batch tiles.
+        int batch = p.Depthwise ? 1 : Batch;
+        int* acc = stackalloc int[Batch * Tile * Block];
         fixed (byte* x = arena)
         fixed (nint* table = rows)
         fixed (byte* pad = padRow)
@@ -209,37 +216,41 @@ public static partial class QConv2d
                     short* pairs = pairWeights + b * p.Pairs * 2 * Block;
                     short* widePairs = widePairWeights + b / 2 * p.Pairs * 4 * Block;
                     short* tapBlock = tapWeights + b * p.Taps * Block;
-                    for (int t = 0; t < tiles; t++)
+                    for (int t0 = 0; t0 < tiles; t0 += batch)
                     {
-                        byte** tile = (byte**)table + t * p.Taps * Tile;
-                        if (p.Depthwise)
+                        for (int t = t0; t < Math.Min(t0 + batch, tiles); t++)
                         {
-                            if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, acc);
-#if KERNELS_ARM64
-                            else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, acc, a.XSigned);
-#endif
-#if KERNELS_X64
-                            else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, acc, a.XSigned);
-                            else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, acc, a.XSigned);
-#endif
-                        }
-                        else
-                        {
-                            switch (isa)
+                            byte** tile = (byte**)table + t * p.Taps * Tile;
+                            int* tileAcc = acc + (t - t0) * Tile * Block;
+                            if (p.Depthwise)
                             {
+                                if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, tileAcc);
+#if KERNELS_ARM64
+                                else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, tileAcc, a.XSigned);
+#endif
 #if KERNELS_X64
-                                case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, acc, flip); break;
-                                case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, acc, flip); break;
-                                case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, acc, flip); break;
+                                else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, tileAcc, a.XSigned);
+                                else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, tileAcc, a.XSigned);
+#endif
+                            }
+                            else
+                            {
+                                switch (isa)
+                                {
+#if KERNELS_X64
+                                    case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, tileAcc, flip); break;
 #endif
 #if KERNELS_ARM64
-                                case Int8Isa.Dp: MultiplyDp(tile, p.Taps, p.C4, w, acc, flip); break;
-                                case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Taps, p.C4, w, acc, flip); break;
+                                    case Int8Isa.Dp: MultiplyDp(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Taps, p.C4, w, tileAcc, flip); break;
 #endif
-                                default: MultiplyScalar(tile, p.Taps, p.C4, w, acc, flip); break;
+                                    default: MultiplyScalar(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                }
                             }
                         }
-                        int first = n * pixels + t * Tile, count = Math.Min(Tile, pixels - t * Tile);
+                        int first = n * pixels + t0 * Tile, count = Math.Min(batch * Tile, pixels - t0 * Tile);
                         for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
                         {
                             int* blockAcc = acc + (e - b) * Tile * Block;

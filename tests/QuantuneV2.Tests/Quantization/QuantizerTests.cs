@@ -51,6 +51,31 @@ public class QuantizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OnlyValuesAConcatAloneReadsTakeItsRange()
+    {
+        ValueInfo Input(string name) => new(name, new TensorType(DataType.Float, Shape.Of([1, 2, 3, 3])));
+        var graph = Graph.Create("t", new ModelInfo(), [Input("a"), Input("b")],
+            [new ValueInfo("y", new TensorType(DataType.Undefined, null)), new ValueInfo("u", new TensorType(DataType.Undefined, null))],
+            [new Node("r1", "Relu", ["a"], ["t"]), new Node("cat", "Concat", ["t", "b"], ["y"], [Attribute.Int("axis", 1)]), new Node("r2", "Relu", ["b"], ["u"])], []);
+        // b is also read by r2, so it keeps its own range.
+        Assert.Equal(new Dictionary<string, string> { ["t"] = "y" }, Quantizer.ConcatInputs(graph));
+    }
+
+    [Fact]
+    public void FireModuleConcatsAreCopies()
+    {
+        // The expand convolutions of every fire module requantize straight to their Concat's encoding.
+        var int8 = Planner.Run(SharedData.Require("models/fmnist/squeezenet1.1.onnx"), null, new PlanOptions()).Quantized;
+        var concats = int8.Nodes.Where(n => n.OpType == "QConcat").ToList();
+        Assert.Equal(8, concats.Count);
+        Assert.All(concats, c =>
+        {
+            Assert.All(c.FindAttribute("input_multipliers")!.Floats, m => Assert.Equal(1f, m));
+            Assert.All(c.FindAttribute("input_zero_points")!.Ints, z => Assert.Equal(c.FindAttribute("y_zero_point")!.I, z));
+        });
+    }
+
+    [Fact]
     public void AveragePoolLowersToQAveragePool()
     {
         var pool = new Node("pool", "AveragePool", ["x"], ["y"],
