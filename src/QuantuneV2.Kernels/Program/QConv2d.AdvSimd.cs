@@ -13,7 +13,7 @@ public static partial class QConv2d
     /// ADDP joins once at the end. Activations are taken as int8, as in <see cref="MultiplyDp"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAdvSimd(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAdvSimd(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
     {
         uint f = flip * 0x01010101u;
         // Two pixels at a time keep their 16 accumulators, 4 weight vectors and 2 broadcasts in the 32 registers.
@@ -23,10 +23,10 @@ public static partial class QConv2d
             Vector128<int> p10 = default, p11 = default, p12 = default, p13 = default, p14 = default, p15 = default, p16 = default, p17 = default;
             sbyte* wg = w;
             byte** r = rows;
-            for (int tap = 0; tap < taps; tap++, r += Tile)
+            for (int run = 0; run < runs; run++, r += Tile)
             {
                 byte* x0 = r[j], x1 = r[j + 1];
-                for (int c = 0; c < c4; c += 4, wg += 4 * Block)
+                for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
                 {
                     var w0 = AdvSimd.LoadVector128(wg);
                     var w1 = AdvSimd.LoadVector128(wg + 16);

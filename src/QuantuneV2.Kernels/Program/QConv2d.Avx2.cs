@@ -13,7 +13,7 @@ public static partial class QConv2d
     /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAvx2(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAvx2(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
     {
         uint f = flip * 0x01010101u;
         // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
@@ -22,10 +22,10 @@ public static partial class QConv2d
             Vector256<int> p00 = default, p01 = default, p02 = default, p03 = default, p10 = default, p11 = default, p12 = default, p13 = default;
             sbyte* wg = w;
             byte** r = rows;
-            for (int tap = 0; tap < taps; tap++, r += Tile)
+            for (int run = 0; run < runs; run++, r += Tile)
             {
                 byte* x0 = r[j], x1 = r[j + 1];
-                for (int c = 0; c < c4; c += 4, wg += 4 * Block)
+                for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
                 {
                     var w0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg));
                     var w1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 16));

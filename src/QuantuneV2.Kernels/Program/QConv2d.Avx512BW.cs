@@ -12,15 +12,15 @@ public static partial class QConv2d
     /// a pixel takes 2 VPMADDWD per group and the 6 pixels of the tile keep their 12 accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAvx512BW(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAvx512BW(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
     {
         Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
         Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
         uint f = flip * 0x01010101u;
-        for (int tap = 0; tap < taps; tap++, rows += Tile)
+        for (int run = 0; run < runs; run++, rows += Tile)
         {
             byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
-            for (int c = 0; c < c4; c += 4, w += 4 * Block)
+            for (int c = 0; c < runBytes; c += 4, w += 4 * Block)
             {
                 var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w));
                 var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w + 32));

@@ -14,16 +14,16 @@ public static partial class QConv2d
     /// <paramref name="flip"/>), and the shift is folded into <see cref="Packed.SignedBias"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyDp(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyDp(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
     {
         Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
         Vector128<int> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
         Vector128<int> a40 = default, a41 = default, a42 = default, a43 = default, a50 = default, a51 = default, a52 = default, a53 = default;
         uint f = flip * 0x01010101u;
-        for (int tap = 0; tap < taps; tap++, rows += Tile)
+        for (int run = 0; run < runs; run++, rows += Tile)
         {
             byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
-            for (int c = 0; c < c4; c += 4, w += 4 * Block)
+            for (int c = 0; c < runBytes; c += 4, w += 4 * Block)
             {
                 var w0 = AdvSimd.LoadVector128(w);
                 var w1 = AdvSimd.LoadVector128(w + 16);

@@ -8,11 +8,15 @@ namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
 /// The int8 convolution as an implicit matrix product (groups of one) over the channels-last input, with no
-/// im2col copy. The reduction runs tap by tap, and in each tap over the input channels padded to whole groups of 4
-/// (C4), so a tap of one output pixel is the C contiguous bytes of one input pixel. An indirection table gives, per
-/// tile of <see cref="Tile"/> output pixels and per tap, a pointer to each pixel's run, or to a row of zero points
-/// where the tap lands in the padding (real zero). The weights are packed once (by the tool at build time, else on first
-/// use) into blocks of 16 output channels × 4 reduction bytes (<c>[oc/16][taps·C4/4][16][4]</c>, zero-padded; the bytes of a run past C meet zero weights).
+/// im2col copy. The reduction runs run by run, and in each run over RunBytes contiguous input bytes (a multiple of 4).
+/// A run is one tap: the C bytes of one input pixel, padded to C4. When C is not a multiple of 4 and the kernel's
+/// columns are adjacent (DW = 1), a run is a whole kernel row instead, the KW·C bytes of KW neighbouring pixels, so
+/// that the padding to 4 is paid once per row (a 3-channel 7×7 stem reduces over 7 runs of 24 bytes, not 49 of 4). An
+/// indirection table gives, per tile of <see cref="Tile"/> output pixels and per run, a pointer to each pixel's run:
+/// into the input, to a row of zero points where it lies in the padding (real zero), or for a row run that crosses the
+/// left or right edge, to a copy with the padding filled in. The weights are packed once (by the tool at build time, else on
+/// first use) into blocks of 16 output channels × 4 reduction bytes (<c>[oc/16][runs·RunBytes/4][16][4]</c>,
+/// zero-padded; the bytes of a run past its taps meet zero weights).
 /// A micro-kernel per ISA fills the Tile × 16 accumulators of one block, and the epilogue requantizes and stores
 /// 16 contiguous output bytes per pixel. The zero point leaves the inner loop: Σ (x − zp)·w = Σ x·w − zp·Σw, with
 /// zp·Σw folded into the bias; int8 inputs are flipped into uint8 (x + 128, the u8 × s8 instructions take unsigned
@@ -46,7 +50,7 @@ public static partial class QConv2d
     /// </summary>
     public sealed class PackedLayouts
     {
-        /// <summary>The dense weights, <c>[oc/16][taps·C4/4][16][4]</c> (empty for depthwise).</summary>
+        /// <summary>The dense weights, <c>[oc/16][runs·RunBytes/4][16][4]</c> (empty for depthwise).</summary>
         public sbyte[] Weights = [];
         /// <summary>Bias[oc] − (x_zp + shift)·Σw[oc], per padded output channel, for kernels that take activations as uint8 (shift: 128 for a flipped int8 input).</summary>
         public int[] Bias = [];
@@ -87,7 +91,7 @@ public static partial class QConv2d
                     sum += w;
                     if (!g.Depthwise)
                     {
-                        int k = tap * g.C4 + ic;
+                        int k = g.ReductionIndex(tap, ic, a);
                         l.Weights[((oc / Block * (g.K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
                         continue;
                     }
@@ -112,8 +116,10 @@ public static partial class QConv2d
         {
             Depthwise = IsDepthwise(a);
             Taps = a.KH * a.KW;
-            C4 = (a.C + 3) / 4 * 4;
-            K4 = Taps * C4;
+            MergedRows = !Depthwise && a.C % 4 != 0 && a.KW > 1 && a.DW == 1;
+            Runs = MergedRows ? a.KH : Taps;
+            RunBytes = MergedRows ? (a.KW * a.C + 3) / 4 * 4 : (a.C + 3) / 4 * 4;
+            K4 = Runs * RunBytes;
             Blocks = (a.OC + Block - 1) / Block;
             Pairs = (Taps + 1) / 2;
             Layouts = layouts;
@@ -149,13 +155,22 @@ public static partial class QConv2d
             return ((oc / width * Pairs + tap / 2) * 2 + high) * width + lane * 8 + ch % 4 * 2 + tap % 2;
         }
 
+        /// <summary>Where weight (tap, input channel) goes in the reduction: its run's bytes, then its place in the run.</summary>
+        public int ReductionIndex(int tap, int ic, Args a) => MergedRows
+            ? tap / a.KW * RunBytes + tap % a.KW * a.C + ic
+            : tap * RunBytes + ic;
+
         public bool Depthwise { get; }
+        /// <summary>Whether a run is a whole kernel row (KW adjacent pixels) instead of one tap.</summary>
+        public bool MergedRows { get; }
+        /// <summary>Runs per output pixel: the kernel rows (<see cref="MergedRows"/>) or the taps.</summary>
+        public int Runs { get; }
+        /// <summary>The bytes of one run, a multiple of 4: KW·C or C, rounded up.</summary>
+        public int RunBytes { get; }
         /// <summary>Pairs of taps, the last one padded with zero weights when Taps is odd.</summary>
         public int Pairs { get; }
         public int Taps { get; }
-        /// <summary>The input channels rounded up to whole groups of 4 bytes.</summary>
-        public int C4 { get; }
-        /// <summary>The reduction length, Taps·C4.</summary>
+        /// <summary>The reduction length, Runs·RunBytes.</summary>
         public int K4 { get; }
         public int Blocks { get; }
         public PackedLayouts Layouts { get; }
@@ -177,8 +192,8 @@ public static partial class QConv2d
     {
         var p = a.PackedLayer;
         int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
-        var rows = t_rows is { } r && r.Length >= tiles * p.Taps * Tile ? r : t_rows = new nint[tiles * p.Taps * Tile];
-        int padBytes = (p.Blocks + 1) * Block + p.C4;
+        var rows = t_rows is { } r && r.Length >= tiles * p.Runs * Tile ? r : t_rows = new nint[tiles * p.Runs * Tile];
+        int padBytes = (p.Blocks + 1) * Block + p.RunBytes;
         var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
         padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
         // The arm64 paths take activations as int8 (SDOT is s8 × s8), the others as uint8 (VPDPBUSD is u8 × s8).
@@ -209,7 +224,7 @@ public static partial class QConv2d
         {
             for (int n = 0; n < a.N; n++)
             {
-                FillRows(a, x + a.X + n * a.H * a.W * a.C, pad, (byte**)table, pixels, tiles);
+                FillRows(a, p, x + a.X + n * a.H * a.W * a.C, pad, (byte**)table, pixels, tiles);
                 for (int b = 0; b < p.Blocks; b += step)
                 {
                     sbyte* w = weights + b * p.K4 * Block;
@@ -220,7 +235,7 @@ public static partial class QConv2d
                     {
                         for (int t = t0; t < Math.Min(t0 + batch, tiles); t++)
                         {
-                            byte** tile = (byte**)table + t * p.Taps * Tile;
+                            byte** tile = (byte**)table + t * p.Runs * Tile;
                             int* tileAcc = acc + (t - t0) * Tile * Block;
                             if (p.Depthwise)
                             {
@@ -238,15 +253,15 @@ public static partial class QConv2d
                                 switch (isa)
                                 {
 #if KERNELS_X64
-                                    case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Taps, p.C4, w, tileAcc, flip); break;
-                                    case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Taps, p.C4, w, tileAcc, flip); break;
-                                    case Int8Isa.Avx2: MultiplyAvx2(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    case Int8Isa.AvxVnni: MultiplyAvxVnni(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                                    case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                                    case Int8Isa.Avx2: MultiplyAvx2(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
 #endif
 #if KERNELS_ARM64
-                                    case Int8Isa.Dp: MultiplyDp(tile, p.Taps, p.C4, w, tileAcc, flip); break;
-                                    case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    case Int8Isa.Dp: MultiplyDp(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                                    case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
 #endif
-                                    default: MultiplyScalar(tile, p.Taps, p.C4, w, tileAcc, flip); break;
+                                    default: MultiplyScalar(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
                                 }
                             }
                         }
@@ -269,30 +284,59 @@ public static partial class QConv2d
         }
     }
 
+    [ThreadStatic] private static byte[]? t_edgeRuns;
+
     /// <summary>
-    /// The indirection table of one image: for tile t, tap and pixel j of the tile, the address of that pixel's C
-    /// input bytes at that tap (<c>rows[(t·Taps + tap)·Tile + j]</c>), or the zero-point row in the padding. The
-    /// last tile's missing pixels repeat its last one (computed, never stored).
+    /// The indirection table of one image: for tile t, run and pixel j of the tile, the address of that pixel's run
+    /// (<c>rows[(t·Runs + run)·Tile + j]</c>): into the input, the zero-point row in the padding, or for a kernel row
+    /// that crosses the left or right edge (or would read past its image row), a copy with zero points in the padding.
+    /// The last tile's missing pixels repeat its last one (computed, never stored).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void FillRows(Args a, byte* image, byte* pad, byte** rows, int pixels, int tiles)
+    private static unsafe void FillRows(Args a, Packed p, byte* image, byte* pad, byte** rows, int pixels, int tiles)
     {
-        int taps = a.KH * a.KW;
-        // A window wholly inside the input (most of them) is its first tap's address plus a fixed offset per tap.
-        int* offsets = stackalloc int[taps];
-        for (int ky = 0; ky < a.KH; ky++)
-            for (int kx = 0; kx < a.KW; kx++) offsets[ky * a.KW + kx] = (ky * a.DH * a.W + kx * a.DW) * a.C;
+        int runs = p.Runs;
+        // A window wholly inside the input (most of them) is its first tap's address plus a fixed offset per run.
+        int* offsets = stackalloc int[runs];
+        for (int run = 0; run < runs; run++)
+            offsets[run] = p.MergedRows ? run * a.DH * a.W * a.C : (run / a.KW * a.DH * a.W + run % a.KW * a.DW) * a.C;
         int spanY = (a.KH - 1) * a.DH, spanX = (a.KW - 1) * a.DW;
+        // A row run reads RunBytes from its first pixel: up to this many pixels, all in the image row.
+        int runPixels = p.MergedRows ? (p.RunBytes + a.C - 1) / a.C : 1;
+        byte* edge = p.MergedRows ? EdgeRuns(a, p, runPixels) : null;
         for (int t = 0; t < tiles; t++)
             for (int j = 0; j < Tile; j++)
             {
                 int pixel = Math.Min(t * Tile + j, pixels - 1);
                 int iy0 = pixel / a.OW * a.SH - a.PadTop, ix0 = pixel % a.OW * a.SW - a.PadLeft;
-                byte** slot = rows + t * taps * Tile + j;
-                if (iy0 >= 0 && ix0 >= 0 && iy0 + spanY < a.H && ix0 + spanX < a.W)
+                byte** slot = rows + t * runs * Tile + j;
+                bool insideX = ix0 >= 0 && ix0 + Math.Max(spanX + 1, runPixels) <= a.W;
+                if (iy0 >= 0 && iy0 + spanY < a.H && insideX)
                 {
                     byte* origin = image + (iy0 * a.W + ix0) * a.C;
-                    for (int tap = 0; tap < taps; tap++) slot[tap * Tile] = origin + offsets[tap];
+                    for (int run = 0; run < runs; run++) slot[run * Tile] = origin + offsets[run];
+                    continue;
+                }
+                if (p.MergedRows)
+                {
+                    for (int ky = 0; ky < a.KH; ky++)
+                    {
+                        int iy = iy0 + ky * a.DH;
+                        if ((uint)iy >= (uint)a.H) slot[ky * Tile] = pad;
+                        else if (insideX) slot[ky * Tile] = image + (iy * a.W + ix0) * a.C;
+                        else
+                        {
+                            // The copy of this row's run: the taps' bytes, zero points in the padding and past the taps.
+                            byte* copy = edge;
+                            edge += p.RunBytes;
+                            for (int b = 0; b < p.RunBytes; b++)
+                            {
+                                int ix = ix0 + b / a.C;
+                                copy[b] = b < a.KW * a.C && (uint)ix < (uint)a.W ? image[(iy * a.W + ix) * a.C + b % a.C] : (byte)a.XZero;
+                            }
+                            slot[ky * Tile] = copy;
+                        }
+                    }
                     continue;
                 }
                 for (int ky = 0; ky < a.KH; ky++)
@@ -305,14 +349,30 @@ public static partial class QConv2d
             }
     }
 
-    /// <summary>acc[j·16 + o] = Σ over the taps and C4 of x·w for one block: the portable reference of the micro-kernels.</summary>
+    /// <summary>Room for the copied row runs of one image: a run per kernel row of each table slot whose window crosses a side.</summary>
+    private static unsafe byte* EdgeRuns(Args a, Packed p, int runPixels)
+    {
+        int columns = 0;
+        for (int ox = 0; ox < a.OW; ox++)
+        {
+            int ix0 = ox * a.SW - a.PadLeft;
+            if (ix0 < 0 || ix0 + Math.Max((a.KW - 1) * a.DW + 1, runPixels) > a.W) columns++;
+        }
+        // Every table slot (the last tile's repeats too) of such a column, one run per kernel row.
+        int slots = (a.OH + 1) * columns + Tile;
+        int bytes = slots * a.KH * p.RunBytes;
+        var buffer = t_edgeRuns is { } e && e.Length >= bytes ? e : t_edgeRuns = GC.AllocateArray<byte>(bytes, pinned: true);
+        return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+    }
+
+    /// <summary>acc[j·16 + o] = Σ over the runs and their bytes of x·w for one block: the portable reference of the micro-kernels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyScalar(byte** rows, int taps, int c4, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyScalar(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
     {
         new Span<int>(acc, Tile * Block).Clear();
-        for (int tap = 0; tap < taps; tap++, rows += Tile, w += c4 * Block)
+        for (int run = 0; run < runs; run++, rows += Tile, w += runBytes * Block)
             for (int j = 0; j < Tile; j++)
-                for (int c = 0; c < c4; c++)
+                for (int c = 0; c < runBytes; c++)
                 {
                     int x = rows[j][c] ^ flip;
                     for (int o = 0; o < Block; o++) acc[j * Block + o] += x * w[(c / 4 * Block + o) * 4 + c % 4];

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -6,7 +7,8 @@ namespace QuantuneV2.Kernels.Program;
 /// <summary>
 /// The int8 2-D max pool over channels-last values: the largest stored value among each window's taps inside the
 /// input (type, scale and zero point kept). Channels-last makes it element-wise across a pixel's channels: 16 at a
-/// time in 128-bit vectors (SSE2 or AdvSimd), the rest one by one.
+/// time in 128-bit vectors (SSE4.1 or AdvSimd; the signed or unsigned byte max of the values' own type), the rest one
+/// by one.
 /// </summary>
 public static class QMaxPool2d
 {
@@ -16,38 +18,52 @@ public static class QMaxPool2d
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(Args a, Span<byte> arena)
+    public static void Run(Args a, Span<byte> arena)
     {
-        int vectors = Vector128.IsHardwareAccelerated ? a.C / 16 * 16 : 0;
-        // Flipping the sign bit maps int8 order onto uint8 order, so one unsigned max serves both types.
-        var flip = Vector128.Create((byte)(a.Signed ? 0x80 : 0));
-        int* taps = stackalloc int[a.KH * a.KW];
+        if (a.Signed) Run<sbyte>(a, arena);
+        else Run<byte>(a, arena);
+    }
+
+    /// <summary>The pool over values of type <typeparamref name="T"/> (byte or sbyte), whose vector max is the type's own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Run<T>(Args a, Span<byte> arena) where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    {
+        int channels = a.C, vectors = Vector128.IsHardwareAccelerated ? channels / 16 * 16 : 0;
+        int h = a.H, w = a.W, kh = a.KH, kw = a.KW, sh = a.SH, sw = a.SW, dh = a.DH, dw = a.DW, padTop = a.PadTop, padLeft = a.PadLeft;
+        int* taps = stackalloc int[kh * kw];
         fixed (byte* arenaStart = arena)
         {
+            T* x = (T*)(arenaStart + a.X), y = (T*)(arenaStart + a.Y);
             for (int n = 0; n < a.N; n++)
                 for (int oy = 0; oy < a.OH; oy++)
-                    for (int ox = 0; ox < a.OW; ox++)
+                    for (int ox = 0; ox < a.OW; ox++, y += channels)
                     {
-                        // The window's taps inside the input, each the first channel of an input pixel (never none for ONNX pads).
+                        // The window's taps inside the input, each the first channel of an input pixel.
                         int count = 0;
-                        for (int ky = 0; ky < a.KH; ky++)
-                            for (int kx = 0; kx < a.KW; kx++)
+                        for (int ky = 0; ky < kh; ky++)
+                            for (int kx = 0; kx < kw; kx++)
                             {
-                                int iy = oy * a.SH - a.PadTop + ky * a.DH, ix = ox * a.SW - a.PadLeft + kx * a.DW;
-                                if ((uint)iy < (uint)a.H && (uint)ix < (uint)a.W) taps[count++] = a.X + ((n * a.H + iy) * a.W + ix) * a.C;
+                                int iy = oy * sh - padTop + ky * dh, ix = ox * sw - padLeft + kx * dw;
+                                if ((uint)iy < (uint)h && (uint)ix < (uint)w) taps[count++] = ((n * h + iy) * w + ix) * channels;
                             }
-                        byte* y = arenaStart + a.Y + ((n * a.OH + oy) * a.OW + ox) * a.C;
-                        for (int c = 0; c < vectors; c += 16)
+                        if (count == 0)
                         {
-                            var max = Vector128<byte>.Zero;
-                            for (int t = 0; t < count; t++) max = Vector128.Max(max, Vector128.Load(arenaStart + taps[t] + c) ^ flip);
-                            (max ^ flip).Store(y + c);
+                            // A window wholly in the padding (none for ONNX pads): the type's least value, as the reference's empty max saturates.
+                            new Span<T>(y, channels).Fill(T.MinValue);
+                            continue;
                         }
-                        for (int c = vectors; c < a.C; c++)
+                        int c = 0;
+                        for (; c < vectors; c += 16)
                         {
-                            int max = int.MinValue;
-                            for (int t = 0; t < count; t++) max = Math.Max(max, a.Signed ? (sbyte)arenaStart[taps[t] + c] : arenaStart[taps[t] + c]);
-                            y[c] = (byte)max;
+                            var max = Vector128.Load(x + taps[0] + c);
+                            for (int t = 1; t < count; t++) max = Vector128.Max(max, Vector128.Load(x + taps[t] + c));
+                            max.Store(y + c);
+                        }
+                        for (; c < channels; c++)
+                        {
+                            T max = x[taps[0] + c];
+                            for (int t = 1; t < count; t++) max = T.Max(max, x[taps[t] + c]);
+                            y[c] = max;
                         }
                     }
         }
