@@ -136,6 +136,9 @@ public static partial class QConv2d
                 Weights = a.PackedWeights, Bias = a.FoldedBias, SignedBias = a.SignedFoldedBias,
                 PairWeights = a.PairWeights, WidePairWeights = a.WidePairWeights, TapWeights = a.TapWeights,
             });
+            // A dense layout of another length was packed for another geometry (e.g. without the merged rows).
+            if (!p.Depthwise && p.Weights.Length != p.Blocks * p.K4 * Block)
+                throw new InvalidOperationException($"this layer's packed weights hold {p.Weights.Length} bytes where its geometry needs {p.Blocks * p.K4 * Block}; rebuild with the same package version");
             bool missing = p.Bias.Length != p.Blocks * Block || (Current == Architectures.Arm64
                 ? p.SignedBias.Length == 0 || (p.Depthwise && p.TapWeights.Length == 0)
                 : p.Depthwise && p.PairWeights.Length == 0);

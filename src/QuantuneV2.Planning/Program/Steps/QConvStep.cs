@@ -20,7 +20,7 @@ internal static class QConvStep
         c.At("X", 0).OutputAt("Y");
         var layer = new QConv2d.Args
         {
-            C = c.Dims(0)[1], OC = c.OutputDims[1], KH = g.Kernel[0], KW = g.Kernel[1], Group = (int)c.Attributes.Int("group", 1),
+            C = c.Dims(0)[1], OC = c.OutputDims[1], KH = g.Kernel[0], KW = g.Kernel[1], DW = g.Dilations[1], Group = (int)c.Attributes.Int("group", 1),
             XZero = xZero, XSigned = c.InputType(0) == DataType.Int8,
             Weights = PackedWeightFields.Values<sbyte>(c, 1), Bias = c.HasInput(2) ? PackedWeightFields.Values<int>(c, 2) : null,
             Multiplier = PackedWeightFields.Values<float>(c, 3),
