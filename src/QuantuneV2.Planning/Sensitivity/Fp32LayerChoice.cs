@@ -11,10 +11,10 @@ namespace QuantuneV2.Planning.Sensitivity;
 /// </summary>
 public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPercent, double? MacPercent, double? LatencyBudgetPercent = null)
 {
-    public const string Help = "none, K (a count), P% (of the layers), P%macs (of the MACs), auto (the knee of the predicted noise, at most 10 % slower than all-int8) or auto:P% (at most P % slower)";
-
     /// <summary>How much slower than all-int8 the layers <c>auto</c> keeps fp32 may make the model, in percent.</summary>
     public const double DefaultLatencyBudgetPercent = 10;
+
+    public static readonly string Help = $"none, K (a count), P% (of the layers), P%macs (of the MACs), auto (the knee of the predicted noise, at most {DefaultLatencyBudgetPercent} % slower than all-int8) or auto:P% (at most P % slower)";
 
     /// <summary>
     /// What one fp32 multiply-add costs in units of an int8 one, in the generated code. Measured 3–4× on the zoo
