@@ -303,17 +303,15 @@ public static partial class QConv2d
         int* offsets = stackalloc int[runs];
         for (int run = 0; run < runs; run++)
             offsets[run] = p.MergedRows ? run * a.DH * a.W * a.C : (run / a.KW * a.DH * a.W + run % a.KW * a.DW) * a.C;
-        int spanY = (a.KH - 1) * a.DH, spanX = (a.KW - 1) * a.DW;
-        // A row run reads RunBytes from its first pixel: up to this many pixels, all in the image row.
-        int runPixels = p.MergedRows ? (p.RunBytes + a.C - 1) / a.C : 1;
-        byte* edge = p.MergedRows ? EdgeRuns(a, p, runPixels) : null;
+        int spanY = (a.KH - 1) * a.DH;
+        byte* edge = p.MergedRows ? EdgeRuns(a, p) : null;
         for (int t = 0; t < tiles; t++)
             for (int j = 0; j < Tile; j++)
             {
                 int pixel = Math.Min(t * Tile + j, pixels - 1);
                 int iy0 = pixel / a.OW * a.SH - a.PadTop, ix0 = pixel % a.OW * a.SW - a.PadLeft;
                 byte** slot = rows + t * runs * Tile + j;
-                bool insideX = ix0 >= 0 && ix0 + Math.Max(spanX + 1, runPixels) <= a.W;
+                bool insideX = ReadsInsideRow(a, p, ix0);
                 if (iy0 >= 0 && iy0 + spanY < a.H && insideX)
                 {
                     byte* origin = image + (iy0 * a.W + ix0) * a.C;
@@ -352,15 +350,22 @@ public static partial class QConv2d
             }
     }
 
+    /// <summary>
+    /// Whether a window whose first column is <paramref name="ix0"/> reads only inside its image row: its taps, and for
+    /// merged rows the RunBytes a row run reads from its first pixel.
+    /// </summary>
+    private static bool ReadsInsideRow(Args a, Packed p, int ix0)
+    {
+        int runPixels = p.MergedRows ? (p.RunBytes + a.C - 1) / a.C : 1;
+        return ix0 >= 0 && ix0 + Math.Max((a.KW - 1) * a.DW + 1, runPixels) <= a.W;
+    }
+
     /// <summary>Room for the copied row runs of one image: a run per kernel row of each table slot whose window crosses a side.</summary>
-    private static unsafe byte* EdgeRuns(Args a, Packed p, int runPixels)
+    private static unsafe byte* EdgeRuns(Args a, Packed p)
     {
         int columns = 0;
         for (int ox = 0; ox < a.OW; ox++)
-        {
-            int ix0 = ox * a.SW - a.PadLeft;
-            if (ix0 < 0 || ix0 + Math.Max((a.KW - 1) * a.DW + 1, runPixels) > a.W) columns++;
-        }
+            if (!ReadsInsideRow(a, p, ox * a.SW - a.PadLeft)) columns++;
         // Every table slot (the last tile's repeats too) of such a column, one run per kernel row.
         int slots = (a.OH + 1) * columns + Tile;
         int bytes = slots * a.KH * p.RunBytes;
