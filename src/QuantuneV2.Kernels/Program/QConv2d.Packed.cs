@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 #if KERNELS_X64
 using System.Runtime.Intrinsics.X86;
 #endif
@@ -298,56 +299,95 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void FillRows(Args a, Packed p, byte* image, byte* pad, byte** rows, int pixels, int tiles)
     {
-        int runs = p.Runs;
+        int runs = p.Runs, c = a.C, w = a.W, sw = a.SW;
         // A window wholly inside the input (most of them) is its first tap's address plus a fixed offset per run.
         int* offsets = stackalloc int[runs];
         for (int run = 0; run < runs; run++)
-            offsets[run] = p.MergedRows ? run * a.DH * a.W * a.C : (run / a.KW * a.DH * a.W + run % a.KW * a.DW) * a.C;
+            offsets[run] = p.MergedRows ? run * a.DH * w * c : (run / a.KW * a.DH * w + run % a.KW * a.DW) * c;
         int spanY = (a.KH - 1) * a.DH;
-        byte* edge = p.MergedRows ? EdgeRuns(a, p) : null;
+        // The columns whose windows read only inside their image row are one range, [insideFrom, insideTo).
+        int insideFrom = 0, insideTo = 0;
+        for (int column = 0; column < a.OW; column++)
+            if (ReadsInsideRow(a, p, column * sw - a.PadLeft))
+            {
+                if (insideTo == insideFrom) insideFrom = column;
+                insideTo = column + 1;
+            }
+        byte* edge = p.MergedRows ? EdgeRuns(a, p, a.OW - (insideTo - insideFrom)) : null;
+        int oy = 0, ox = 0;
         for (int t = 0; t < tiles; t++)
+        {
+            byte** tileRows = rows + t * runs * Tile;
+            int inside = 0;
             for (int j = 0; j < Tile; j++)
             {
-                int pixel = Math.Min(t * Tile + j, pixels - 1);
-                int iy0 = pixel / a.OW * a.SH - a.PadTop, ix0 = pixel % a.OW * a.SW - a.PadLeft;
-                byte** slot = rows + t * runs * Tile + j;
-                bool insideX = ReadsInsideRow(a, p, ix0);
-                if (iy0 >= 0 && iy0 + spanY < a.H && insideX)
+                int iy0 = oy * a.SH - a.PadTop, ix0 = ox * sw - a.PadLeft;
+                bool insideX = ox >= insideFrom && ox < insideTo;
+                if (insideX && iy0 >= 0 && iy0 + spanY < a.H)
                 {
-                    byte* origin = image + (iy0 * a.W + ix0) * a.C;
-                    for (int run = 0; run < runs; run++) slot[run * Tile] = origin + offsets[run];
-                    continue;
+                    tileRows[j] = image + (iy0 * w + ix0) * c;
+                    inside |= 1 << j;
                 }
-                if (p.MergedRows)
-                {
-                    for (int ky = 0; ky < a.KH; ky++)
-                    {
-                        int iy = iy0 + ky * a.DH;
-                        if ((uint)iy >= (uint)a.H) slot[ky * Tile] = pad;
-                        else if (insideX) slot[ky * Tile] = image + (iy * a.W + ix0) * a.C;
-                        else
-                        {
-                            // The copy of this row's run: the taps' bytes, zero points in the padding and past the taps.
-                            byte* copy = edge;
-                            edge += p.RunBytes;
-                            for (int b = 0; b < p.RunBytes; b++)
-                            {
-                                int ix = ix0 + b / a.C;
-                                copy[b] = b < a.KW * a.C && (uint)ix < (uint)a.W ? image[(iy * a.W + ix) * a.C + b % a.C] : (byte)a.XZero;
-                            }
-                            slot[ky * Tile] = copy;
-                        }
-                    }
-                    continue;
-                }
-                for (int ky = 0; ky < a.KH; ky++)
-                    for (int kx = 0; kx < a.KW; kx++)
-                    {
-                        int iy = iy0 + ky * a.DH, ix = ix0 + kx * a.DW;
-                        bool inside = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W;
-                        slot[(ky * a.KW + kx) * Tile] = inside ? image + (iy * a.W + ix) * a.C : pad;
-                    }
+                else edge = FillEdgeWindow(a, p, image, pad, tileRows + j, iy0, ix0, insideX, edge);
+                // The last tile's missing pixels repeat its last one (computed, never stored).
+                if (t * Tile + j < pixels - 1 && ++ox == a.OW) (ox, oy) = (0, oy + 1);
             }
+            // The other runs of the inside windows: their first run's address plus the run's offset, a whole tile at a time.
+            if (inside == (1 << Tile) - 1)
+            {
+                for (int run = 1; run < runs; run++)
+                {
+                    var offset = Vector128.Create((nint)offsets[run]);
+                    nint* slots = (nint*)tileRows + run * Tile;
+                    for (int j = 0; j < Tile; j += Vector128<nint>.Count)
+                        (Vector128.Load((nint*)tileRows + j) + offset).Store(slots + j);
+                }
+                continue;
+            }
+            for (int j = 0; j < Tile; j++)
+                if ((inside & 1 << j) != 0)
+                    for (int run = 1; run < runs; run++) tileRows[run * Tile + j] = tileRows[j] + offsets[run];
+        }
+    }
+
+    /// <summary>
+    /// The table slots of a window that reaches the padding or the end of its image row, from (iy0, ix0): each run's
+    /// address, the zero-point row for one in the padding, or a copy with the padding filled in (taken from
+    /// <paramref name="edge"/>, returned advanced).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe byte* FillEdgeWindow(Args a, Packed p, byte* image, byte* pad, byte** slot, int iy0, int ix0, bool insideX, byte* edge)
+    {
+        if (p.MergedRows)
+        {
+            for (int ky = 0; ky < a.KH; ky++)
+            {
+                int iy = iy0 + ky * a.DH;
+                if ((uint)iy >= (uint)a.H) slot[ky * Tile] = pad;
+                else if (insideX) slot[ky * Tile] = image + (iy * a.W + ix0) * a.C;
+                else
+                {
+                    // The copy of this row's run: the taps' bytes, zero points in the padding and past the taps.
+                    byte* copy = edge;
+                    edge += p.RunBytes;
+                    for (int b = 0; b < p.RunBytes; b++)
+                    {
+                        int ix = ix0 + b / a.C;
+                        copy[b] = b < a.KW * a.C && (uint)ix < (uint)a.W ? image[(iy * a.W + ix) * a.C + b % a.C] : (byte)a.XZero;
+                    }
+                    slot[ky * Tile] = copy;
+                }
+            }
+            return edge;
+        }
+        for (int ky = 0; ky < a.KH; ky++)
+            for (int kx = 0; kx < a.KW; kx++)
+            {
+                int iy = iy0 + ky * a.DH, ix = ix0 + kx * a.DW;
+                bool inside = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W;
+                slot[(ky * a.KW + kx) * Tile] = inside ? image + (iy * a.W + ix) * a.C : pad;
+            }
+        return edge;
     }
 
     /// <summary>
@@ -360,15 +400,11 @@ public static partial class QConv2d
         return ix0 >= 0 && ix0 + Math.Max((a.KW - 1) * a.DW + 1, runPixels) <= a.W;
     }
 
-    /// <summary>Room for the copied row runs of one image: a run per kernel row of each table slot whose window crosses a side.</summary>
-    private static unsafe byte* EdgeRuns(Args a, Packed p)
+    /// <summary>Room for the copied row runs of one image: a run per kernel row of each window in the <paramref name="columns"/> whose windows cross a side.</summary>
+    private static unsafe byte* EdgeRuns(Args a, Packed p, int columns)
     {
-        int columns = 0;
-        for (int ox = 0; ox < a.OW; ox++)
-            if (!ReadsInsideRow(a, p, ox * a.SW - a.PadLeft)) columns++;
-        // Every table slot (the last tile's repeats too) of such a column, one run per kernel row.
-        int slots = (a.OH + 1) * columns + Tile;
-        int bytes = slots * a.KH * p.RunBytes;
+        // The last tile's repeats of the last window take copies of their own.
+        int bytes = (a.OH * columns + Tile) * a.KH * p.RunBytes;
         var buffer = t_edgeRuns is { } e && e.Length >= bytes ? e : t_edgeRuns = GC.AllocateArray<byte>(bytes, pinned: true);
         return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
