@@ -97,7 +97,7 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EpilogueVector128(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
-        int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
+        int oc = block * Block, valid = Math.Min(Block, a.OC - oc), stride = a.PixelStride;
         var lo = Vector128.Create((float)(a.YMin - a.YZero));
         var hi = Vector128.Create((float)(a.YMax - a.YZero));
         var yZero = Vector128.Create(a.YZero);
@@ -113,7 +113,7 @@ public static partial class QConv2d
         var m3 = Vector128.Create(multipliers.AsSpan(oc + 12, 4));
         for (int j = 0; j < count; j++)
         {
-            long index = (long)(first + j) * a.OC + oc;
+            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
             int* pixel = acc + j * Block;
             var s0 = Vector128.ConvertToSingle(Vector128.Load(pixel) + bias0) * m0;
             var s1 = Vector128.ConvertToSingle(Vector128.Load(pixel + 4) + bias1) * m1;
@@ -129,7 +129,7 @@ public static partial class QConv2d
             }
             var bytes = Requantization.Narrow(Requantization.Round(s0, lo, hi, yZero), Requantization.Round(s1, lo, hi, yZero),
                 Requantization.Round(s2, lo, hi, yZero), Requantization.Round(s3, lo, hi, yZero));
-            byte* y = arena + a.Y + index;
+            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) bytes.Store(y);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }

@@ -105,7 +105,7 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EpilogueAvx2(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
-        int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
+        int oc = block * Block, valid = Math.Min(Block, a.OC - oc), stride = a.PixelStride;
         var lo = Vector256.Create((float)(a.YMin - a.YZero));
         var hi = Vector256.Create((float)(a.YMax - a.YZero));
         var yZero = Vector256.Create(a.YZero);
@@ -121,7 +121,7 @@ public static partial class QConv2d
         }
         for (int j = 0; j < count; j++)
         {
-            long index = (long)(first + j) * a.OC + oc;
+            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
             var s0 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block), bias0)), m0);
             var s1 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block + 8), bias1)), m1);
             if (a.Z >= 0)
@@ -134,7 +134,7 @@ public static partial class QConv2d
             var q1 = Avx2.Add(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(s1, lo), hi)), yZero);
             // Every value is in the output type's range, so truncating narrowing keeps its byte exactly.
             var bytes = Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256<short>.Zero).AsByte().GetLower();
-            byte* y = arena + a.Y + index;
+            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) Sse2.Store(y, bytes);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }

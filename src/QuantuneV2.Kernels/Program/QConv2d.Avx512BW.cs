@@ -88,7 +88,7 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void EpilogueAvx512(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
-        int oc = block * Block, valid = Math.Min(Block, a.OC - oc);
+        int oc = block * Block, valid = Math.Min(Block, a.OC - oc), stride = a.PixelStride;
         var lo = Vector512.Create((float)(a.YMin - a.YZero));
         var hi = Vector512.Create((float)(a.YMax - a.YZero));
         var yZero = Vector512.Create(a.YZero);
@@ -101,7 +101,7 @@ public static partial class QConv2d
             (bias, m) = (Avx512F.LoadVector512(b + oc), Avx512F.LoadVector512(f + oc));
         for (int j = 0; j < count; j++)
         {
-            long index = (long)(first + j) * a.OC + oc;
+            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
             var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(Avx512F.LoadVector512(acc + j * Block), bias)), m);
             if (a.Z >= 0)
             {
@@ -111,7 +111,7 @@ public static partial class QConv2d
             }
             var q = Avx512F.Add(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(s, lo), hi)), yZero);
             var bytes = Avx512F.ConvertToVector128Byte(q);
-            byte* y = arena + a.Y + index;
+            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) Sse2.Store(y, bytes);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }

@@ -449,7 +449,7 @@ public static partial class QConv2d
             for (int o = 0; o < Block && block * Block + o < a.OC; o++)
             {
                 int oc = block * Block + o;
-                StoreOutput(a, arena, (first + j) * a.OC + oc, acc[j * Block + o] + bias[oc], multiplier[oc]);
+                StoreOutput(a, arena, first + j, oc, acc[j * Block + o] + bias[oc], multiplier[oc]);
             }
     }
 }

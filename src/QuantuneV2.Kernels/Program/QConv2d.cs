@@ -16,6 +16,8 @@ public static partial class QConv2d
         public int XZero, YZero, YMin, YMax, ZZero;
         public bool XSigned, YSigned, ZSigned;
         public int X, Y, Z = -1;
+        /// <summary>Bytes from one output pixel to the next when Y lies inside a wider value (a Concat's output, written in place); 0: OC.</summary>
+        public int YStride;
         public float ZMultiplier;
         public sbyte[] Weights = [];
         public int[]? Bias;
@@ -27,6 +29,8 @@ public static partial class QConv2d
         public short[] PairWeights = [], WidePairWeights = [], TapWeights = [];
 
         private Packed? _packed;
+
+        internal int PixelStride => YStride > 0 ? YStride : OC;
 
         /// <summary>The weights packed for the matrix-product path.</summary>
         internal Packed PackedLayer => _packed ??= Packed.For(this);
@@ -71,15 +75,15 @@ public static partial class QConv2d
                                     acc += (Arena.Read(arena, x + ic, a.XSigned) - a.XZero) * a.Weights[((oc * cg + ic) * a.KH + ky) * a.KW + kx];
                             }
                         }
-                        StoreOutput(a, arena, pixel * a.OC + oc, acc, a.Multiplier[oc]);
+                        StoreOutput(a, arena, pixel, oc, acc, a.Multiplier[oc]);
                     }
                 }
     }
 
-    /// <summary>Output element <paramref name="index"/> (from the start of Y) from its accumulator: requantized, plus the residual when there is one.</summary>
-    private static void StoreOutput(Args a, Span<byte> arena, int index, int acc, float multiplier)
+    /// <summary>Output channel <paramref name="oc"/> of a pixel from its accumulator: requantized, plus the residual when there is one.</summary>
+    private static void StoreOutput(Args a, Span<byte> arena, int pixel, int oc, int acc, float multiplier)
     {
-        float scaled = a.Z < 0 ? acc * multiplier : acc * multiplier + (Arena.Read(arena, a.Z + index, a.ZSigned) - a.ZZero) * a.ZMultiplier;
-        Requantization.Write(arena, a.Y + index, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
+        float scaled = a.Z < 0 ? acc * multiplier : acc * multiplier + (Arena.Read(arena, a.Z + pixel * a.OC + oc, a.ZSigned) - a.ZZero) * a.ZMultiplier;
+        Requantization.Write(arena, a.Y + pixel * a.PixelStride + oc, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
     }
 }

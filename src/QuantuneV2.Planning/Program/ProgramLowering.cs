@@ -62,15 +62,16 @@ internal static class ProgramLowering
                 throw new QuantuneException(DiagnosticCode.UnsupportedOp,
                     $"op {n.OpType} has no generated kernel (supported: {string.Join(", ", SupportedOps)})", modelPath, n.DisplayName, n.OpType);
         bool IsAlias(Node n) => Views.Contains(n.OpType) && !ChannelsLast.Reorders(graph, n.Inputs[0]);
-        var arena = Arena.Plan(graph, IsAlias);
+        var inPlace = InPlaceConcats.Find(graph);
+        var arena = Arena.Plan(graph, IsAlias, inPlace);
         var weights = new ProgramWeights();
         var program = new KernelProgram { ArenaBytes = arena.Bytes + ReadSlack };
         foreach (var i in graph.Inputs) program.Inputs.Add(Value(graph, i.Name, arena));
         foreach (var o in graph.Outputs) program.Outputs.Add(Value(graph, o.Name, arena));
-        foreach (var n in graph.Nodes)
+        foreach (var n in graph.Nodes.Where(n => !inPlace.Elides(n)))
         {
             var lower = Lowerings.GetValueOrDefault(n.OpType) ?? (IsAlias(n) ? null : ChannelsFirstStep.Lower);
-            if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, weights, architectures, modelPath)));
+            if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, inPlace, weights, architectures, modelPath)));
         }
         return (program, weights);
     }
@@ -78,7 +79,10 @@ internal static class ProgramLowering
     private static ProgramValue Value(Graph graph, string name, Arena arena) =>
         new(name, StepContext.TypeName(graph.TypeOf(name).DataType), [.. graph.TypeOf(name).Shape!.ToInts().Select(d => (long)d)], arena.Offset(name));
 
-    /// <summary>Byte offsets of the runtime values: greedy first fit over lifetimes, views sharing their source's bytes.</summary>
+    /// <summary>
+    /// Byte offsets of the runtime values: greedy first fit over lifetimes, views sharing their source's bytes, and the
+    /// inputs of an in-place Concat inside its output's (which then lives from its first input's definition).
+    /// </summary>
     internal sealed class Arena
     {
         private readonly Dictionary<string, long> _offsets = [];
@@ -88,15 +92,21 @@ internal static class ProgramLowering
         public long Offset(string value) => _offsets[value];
 
         /// <param name="isAlias">Whether a node's output is its first input's bytes.</param>
-        public static Arena Plan(Graph graph, Func<Node, bool> isAlias)
+        /// <param name="inPlace">The values written inside a Concat's output.</param>
+        public static Arena Plan(Graph graph, Func<Node, bool> isAlias, InPlaceConcats inPlace)
         {
             var arena = new Arena();
             var nodes = graph.Nodes;
-            // A view's output lives in its root's bytes, so the root must live as long as every view of it.
+            // A view's output lives in its root's bytes (so does an in-place Concat's input, at an offset): the root
+            // must live from the first of them defined to the last read.
             var root = new Dictionary<string, string>();
             string Root(string v) => root.TryGetValue(v, out var r) ? r : v;
             foreach (var n in nodes)
+            {
                 if (isAlias(n)) root[n.Outputs[0]] = Root(n.Inputs[0]);
+                foreach (var o in n.Outputs)
+                    if (inPlace.TryGetContainer(o, out var container, out _)) root[o] = container;
+            }
             var first = new Dictionary<string, int>();
             var last = new Dictionary<string, int>();
             foreach (var i in graph.Inputs) first[i.Name] = -1;
@@ -105,7 +115,7 @@ internal static class ProgramLowering
                 foreach (var i in nodes[s].Inputs)
                     if (i.Length > 0 && !graph.Constants.ContainsKey(i)) last[Root(i)] = s;
                 foreach (var o in nodes[s].Outputs)
-                    if (o.Length > 0 && !root.ContainsKey(o)) first.TryAdd(o, s);
+                    if (o.Length > 0) first.TryAdd(Root(o), s);
             }
             foreach (var o in graph.Outputs) last[Root(o.Name)] = int.MaxValue;
             var live = new List<(long Start, long End, int Last)>();
@@ -123,7 +133,8 @@ internal static class ProgramLowering
                 arena._offsets[value] = offset;
                 arena.Bytes = Math.Max(arena.Bytes, offset + bytes);
             }
-            foreach (var (view, r) in root) arena._offsets[view] = arena._offsets[r];
+            foreach (var (value, r) in root)
+                arena._offsets[value] = arena._offsets[r] + (inPlace.TryGetContainer(value, out _, out long offset) ? offset : 0);
             return arena;
         }
 

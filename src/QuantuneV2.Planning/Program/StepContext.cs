@@ -11,13 +11,14 @@ internal sealed class StepContext
 {
     private readonly Graph _graph;
     private readonly ProgramLowering.Arena _arena;
+    private readonly InPlaceConcats _inPlace;
     private readonly ProgramWeights _weights;
     private readonly string _modelPath;
     private readonly List<Field> _fields = [];
 
-    internal StepContext(Graph graph, Node node, ProgramLowering.Arena arena, ProgramWeights weights, QConv2d.Architectures architectures, string modelPath)
+    internal StepContext(Graph graph, Node node, ProgramLowering.Arena arena, InPlaceConcats inPlace, ProgramWeights weights, QConv2d.Architectures architectures, string modelPath)
     {
-        (_graph, Node, _arena, _weights, Architectures, _modelPath) = (graph, node, arena, weights, architectures, modelPath);
+        (_graph, Node, _arena, _inPlace, _weights, Architectures, _modelPath) = (graph, node, arena, inPlace, weights, architectures, modelPath);
         Attributes = NodeContext.Of(node, graph.Opset);
     }
 
@@ -58,6 +59,8 @@ internal sealed class StepContext
     public StepContext At(string key, int input) => Int(key, OffsetOf(input));
     public long OffsetOf(int input) => _arena.Offset(Node.Inputs[input]);
     public StepContext OutputAt(string key) => Int(key, _arena.Offset(Node.Outputs[0]));
+    /// <summary>The bytes between the output's pixels when it is written inside a wider value (<see cref="InPlaceConcats"/>), else null.</summary>
+    public int? OutputPixelStride => _inPlace.PixelStride(Node.Outputs[0]);
 
     /// <summary>A constant input passed as a weight of the embedded blob: <c>#index:type</c>.</summary>
     public StepContext Weight(string key, int input)

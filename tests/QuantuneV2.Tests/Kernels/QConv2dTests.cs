@@ -37,19 +37,8 @@ public class QConv2dTests
         foreach (var (xSigned, ySigned, residual, extreme) in new[] { (false, false, false, false), (true, true, true, false), (false, true, true, true), (true, false, false, true) })
         {
             var rng = new Random(c * 1000 + oc * 10 + k + (xSigned ? 7 : 0) + (extreme ? 13 : 0));
-            int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
-            int xBytes = 2 * c * h * w, yBytes = 2 * oc * oh * ow;
-            sbyte[] weights = [.. Enumerable.Range(0, oc * c / group * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))];
-            var a = new QConv2d.Args
-            {
-                C = c, H = h, W = w, OC = oc, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
-                PadTop = pad, PadLeft = pad, Group = group, N = 2,
-                XZero = xSigned ? rng.Next(-128, 128) : rng.Next(0, 256), XSigned = xSigned,
-                YZero = ySigned ? -3 : 7, YSigned = ySigned, YMin = ySigned ? -128 : 0, YMax = ySigned ? 127 : 255,
-                X = 0, Y = 4096 * ((xBytes + 4095) / 4096), Weights = weights,
-                Bias = rng.Next(2) == 0 ? null : [.. Enumerable.Range(0, oc).Select(_ => rng.Next(-50_000, 50_000))],
-                Multiplier = [.. Enumerable.Range(0, oc).Select(_ => (float)(rng.NextDouble() * 0.01))],
-            };
+            var a = Layer(rng, c, h, w, oc, k, stride, dilation, pad, group, xSigned, ySigned, extreme);
+            int xBytes = 2 * c * h * w, yBytes = 2 * oc * a.OH * a.OW;
             if (residual)
             {
                 a.Z = a.Y + 4096 * ((yBytes + 4095) / 4096);
@@ -70,6 +59,55 @@ public class QConv2dTests
                 Assert.True(expected.AsSpan(a.Y, yBytes).SequenceEqual(actual.AsSpan(a.Y, yBytes)), $"{isa} differs (x signed {xSigned}, residual {residual}, extreme {extreme})");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(16, 9, 9, 64, 3, 1, 1, 1, 128)]
+    [InlineData(16, 6, 7, 20, 1, 1, 0, 1, 25)]
+    [InlineData(3, 11, 11, 20, 3, 2, 0, 1, 41)]
+    [InlineData(32, 5, 5, 32, 3, 1, 1, 32, 64)]
+    [InlineData(8, 6, 6, 16, 3, 1, 1, 4, 19)]
+    public void AnOutputWrittenInsideAWiderValueFillsOnlyItsChannels(int c, int h, int w, int oc, int k, int stride, int pad, int group, int yStride)
+    {
+        var rng = new Random(oc * 31 + yStride);
+        var a = Layer(rng, c, h, w, oc, k, stride, 1, pad, group, xSigned: false, ySigned: true, extreme: false);
+        int pixels = 2 * a.OH * a.OW, xBytes = 2 * c * h * w;
+        a.Z = a.Y + 4096 * ((pixels * yStride + 4095) / 4096);
+        (a.ZZero, a.ZMultiplier) = (3, 0.5f);
+        var arena = new byte[a.Z + pixels * oc + 64];
+        rng.NextBytes(arena.AsSpan(0, xBytes));
+        rng.NextBytes(arena.AsSpan(a.Z, pixels * oc));
+        var dense = (byte[])arena.Clone();
+        QConv2d.RunDirect(a, dense);
+        a.YStride = yStride;
+        foreach (var isa in Int8Dispatch.Supported)
+        {
+            var actual = (byte[])arena.Clone();
+            actual.AsSpan(a.Y, pixels * yStride).Fill(0xA5);
+            using (Int8Dispatch.Force(isa)) QConv2d.Run(a, actual);
+            for (int p = 0; p < pixels; p++)
+            {
+                var row = actual.AsSpan(a.Y + p * yStride, yStride);
+                Assert.True(dense.AsSpan(a.Y + p * oc, oc).SequenceEqual(row[..oc]), $"{isa}: pixel {p} differs");
+                Assert.True(row[oc..].IndexOfAnyExcept((byte)0xA5) < 0, $"{isa}: pixel {p} wrote past its channels");
+            }
+        }
+    }
+
+    private static QConv2d.Args Layer(Random rng, int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group, bool xSigned, bool ySigned, bool extreme)
+    {
+        int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+        return new QConv2d.Args
+        {
+            C = c, H = h, W = w, OC = oc, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
+            PadTop = pad, PadLeft = pad, Group = group, N = 2,
+            XZero = xSigned ? rng.Next(-128, 128) : rng.Next(0, 256), XSigned = xSigned,
+            YZero = ySigned ? -3 : 7, YSigned = ySigned, YMin = ySigned ? -128 : 0, YMax = ySigned ? 127 : 255,
+            X = 0, Y = 4096 * ((2 * c * h * w + 4095) / 4096),
+            Weights = [.. Enumerable.Range(0, oc * c / group * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))],
+            Bias = rng.Next(2) == 0 ? null : [.. Enumerable.Range(0, oc).Select(_ => rng.Next(-50_000, 50_000))],
+            Multiplier = [.. Enumerable.Range(0, oc).Select(_ => (float)(rng.NextDouble() * 0.01))],
+        };
     }
 
     [Fact]

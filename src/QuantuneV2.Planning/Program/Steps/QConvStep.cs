@@ -5,7 +5,8 @@ using QuantuneV2.Manifest;
 namespace QuantuneV2.Planning.Program.Steps;
 
 /// <summary>
-/// QConv (2-D) → kernel QConv2d, with the optional residual Z (offset −1 when absent). Groups of one and depthwise
+/// QConv (2-D) → kernel QConv2d, with the optional residual Z (offset −1 when absent), and YStride when it writes
+/// its channels inside an in-place Concat's output (<see cref="InPlaceConcats"/>). Groups of one and depthwise
 /// layers get their weights packed (<see cref="PackedWeightFields"/>); other grouped ones, and the scalar depthwise
 /// path, read the raw Weights (and Bias: none when absent).
 /// </summary>
@@ -18,6 +19,7 @@ internal static class QConvStep
         c.Int("XZero", xZero).Signed("XSigned", c.InputType(0));
         QuantizedOutputFields.Add(c);
         c.At("X", 0).OutputAt("Y");
+        if (c.OutputPixelStride is { } stride) c.Int("YStride", stride);
         var layer = new QConv2d.Args
         {
             C = c.Dims(0)[1], OC = c.OutputDims[1], KH = g.Kernel[0], KW = g.Kernel[1], DW = g.Dilations[1], Group = (int)c.Attributes.Int("group", 1),
