@@ -127,7 +127,14 @@ public static class Planner
                     warnings.Add(new QuantuneWarning(DiagnosticCode.AccuracyTargetUnreached,
                         $"top-1 {target:0.####} is not reached on {search.Data} even with all {units.Count} ranked {(options.BlockMode ? "blocks" : "layers")} fp32 (top-1 {search.Steps[0].Top1:0.####}); keeping them all fp32", modelPath));
             }
-            var chosenUnits = search is null ? choice.Select(unitLayers, layers.Sum(l => l.Macs), predictedNsr) : unitLayers.Take(search.Fp32Layers).ToList();
+            // What a choice's int8↔fp32 boundaries convert: counted on the mixed graph it lowers to (auto weighs it).
+            long BoundaryElements(IReadOnlyList<PlanLayer> chosen)
+            {
+                var fp32 = chosen.SelectMany(c => units.First(u => u.Unit == c).Members).ToHashSet(StringComparer.Ordinal);
+                var trial = plan with { Layers = [.. layers.Select(l => fp32.Contains(l.Name) ? l with { Precision = PlanLayer.Fp32 } : l)] };
+                return PlanApplication.Boundaries(PlanApplication.Lower(fused, trial, new PassLog())).Elements;
+            }
+            var chosenUnits = search is null ? choice.Select(unitLayers, layers.Sum(l => l.Macs), predictedNsr, BoundaryElements) : unitLayers.Take(search.Fp32Layers).ToList();
             var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var unit in chosenUnits)
                 foreach (var member in units.First(u => u.Unit == unit).Members)

@@ -22,6 +22,14 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
     /// </summary>
     public const double Fp32MacCost = 3.5;
 
+    /// <summary>
+    /// What converting one element at an int8↔fp32 boundary costs in units of an int8 multiply-add. Measured with
+    /// the kernel-program profile of the SqueezeNet mixed plan: Dequantize about 1.0 ns per element and Quantize of
+    /// a value with more than 3 channels about 1.8 ns (both change the layout), against about 0.006 ns per int8 MAC
+    /// (docs/method.md).
+    /// </summary>
+    public const double BoundaryElementCost = 200;
+
     public bool IsNone => Count == 0;
 
     public bool IsAuto => LatencyBudgetPercent is not null;
@@ -64,7 +72,9 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
 
     /// <summary>The layers to keep fp32, taken from <paramref name="ranked"/> (most sensitive first).</summary>
     /// <param name="predictedNsr">For auto: the predicted output NSR with the first k ranked layers fp32, k = 0 … n.</param>
-    public IReadOnlyList<PlanLayer> Select(IReadOnlyList<PlanLayer> ranked, long totalMacs, IReadOnlyList<double>? predictedNsr = null)
+    /// <param name="boundaryElements">For auto: the elements the int8↔fp32 boundaries convert per sample with these layers fp32; none: boundaries are free.</param>
+    public IReadOnlyList<PlanLayer> Select(IReadOnlyList<PlanLayer> ranked, long totalMacs, IReadOnlyList<double>? predictedNsr = null,
+        Func<IReadOnlyList<PlanLayer>, long>? boundaryElements = null)
     {
         if (Count is { } k) return ranked.Take(k).ToList();
         if (LayerPercent is { } p) return ranked.Take((int)Math.Round(p / 100 * ranked.Count, MidpointRounding.AwayFromZero)).ToList();
@@ -72,23 +82,25 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
         {
             var nsr = predictedNsr ?? throw new InvalidOperationException("auto needs the predicted noise");
             var knee = ranked.Take(Knee([.. ranked.Select((_, i) => Math.Max(0, nsr[i] - nsr[i + 1]))]));
-            // An fp32 layer adds (Fp32MacCost − 1) int8 MACs' time per MAC to a model that takes totalMacs.
-            return WithinMacBudget(knee, latency / 100 / (Fp32MacCost - 1) * totalMacs);
+            // In int8 MACs' time: each fp32 MAC adds (Fp32MacCost − 1), each element converted beyond all-int8's own
+            // input and output BoundaryElementCost, to a model that takes totalMacs.
+            long allInt8 = boundaryElements?.Invoke([]) ?? 0;
+            double Slowdown(IReadOnlyList<PlanLayer> fp32) => fp32.Sum(l => l.Macs) * (Fp32MacCost - 1)
+                + (boundaryElements is null ? 0 : (boundaryElements(fp32) - allInt8) * BoundaryElementCost);
+            return WithinBudget(knee, Slowdown, latency / 100 * totalMacs);
         }
-        return WithinMacBudget(ranked, MacPercent!.Value / 100 * totalMacs);
+        return WithinBudget(ranked, fp32 => fp32.Sum(l => l.Macs), MacPercent!.Value / 100 * totalMacs);
     }
 
-    /// <summary>Going down the ranking, each layer whose MACs still fit in <paramref name="budget"/>.</summary>
-    static List<PlanLayer> WithinMacBudget(IEnumerable<PlanLayer> ranked, double budget)
+    /// <summary>Going down the ranking, each layer that keeps the cost of the layers taken so far within <paramref name="budget"/>.</summary>
+    static List<PlanLayer> WithinBudget(IEnumerable<PlanLayer> ranked, Func<IReadOnlyList<PlanLayer>, double> cost, double budget)
     {
-        double used = 0;
         var chosen = new List<PlanLayer>();
         foreach (var layer in ranked)
-            if (used + layer.Macs <= budget)
-            {
-                chosen.Add(layer);
-                used += layer.Macs;
-            }
+        {
+            chosen.Add(layer);
+            if (cost(chosen) > budget) chosen.RemoveAt(chosen.Count - 1);
+        }
         return chosen;
     }
 }
