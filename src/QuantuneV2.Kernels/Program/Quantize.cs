@@ -7,7 +7,8 @@ namespace QuantuneV2.Kernels.Program;
 /// fp32 → int8/uint8 at an fp32→int8 boundary: y = saturate(round_half_even(x / Scale) + ZeroPoint); NaN gives 0.
 /// The input is row-major (NCHW); the output is channels-last: images of Plane pixels × Channels (1 and 1 for a value
 /// stored row-major). Values are quantized 16 at a time in 128-bit vectors. Three channels (an RGB image, the usual
-/// model input) are interleaved in registers, 16 pixels per step; other channel counts go through a plane buffer.
+/// model input) are interleaved in registers, 16 pixels per step. Whole blocks of 16 channels take, per pixel, one value
+/// from each channel's plane and one 16-byte store; the channels past the last block go through a plane buffer.
 /// </summary>
 public static class Quantize
 {
@@ -37,7 +38,9 @@ public static class Quantize
             var xn = x.Slice(n * image, image);
             var yn = y.Slice(n * image, image);
             int done = channels == 3 && Vector128.IsHardwareAccelerated ? ThreeChannels(a, xn, yn) : 0;
-            for (int c = 0; c < channels; c++)
+            int blocked = Vector128.IsHardwareAccelerated ? channels / 16 * 16 : 0;
+            if (blocked > 0) Blocks(a, xn, yn, blocked);
+            for (int c = blocked; c < channels; c++)
             {
                 Values(a, xn.Slice(c * a.Plane + done, a.Plane - done), plane);
                 fixed (byte* to = yn, from = plane)
@@ -45,6 +48,27 @@ public static class Quantize
             }
         }
     }
+
+    /// <summary>Channels [0, <paramref name="blocked"/>) of an image, 16 at a time: per pixel, one value of each channel's plane, quantized and stored together.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Blocks(Args a, ReadOnlySpan<float> x, Span<byte> y, int blocked)
+    {
+        var k = new Constants(a);
+        int pixels = a.Plane, channels = a.Channels;
+        fixed (float* xn = x)
+        fixed (byte* yn = y)
+            for (int c = 0; c < blocked; c += 16)
+                for (int i = 0; i < pixels; i++)
+                {
+                    float* from = xn + c * pixels + i;
+                    k.Sixteen(Gather(from, pixels), Gather(from + 4 * pixels, pixels), Gather(from + 8 * pixels, pixels), Gather(from + 12 * pixels, pixels))
+                        .Store(yn + i * channels + c);
+                }
+    }
+
+    /// <summary>Four values, one from each of four planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector128<float> Gather(float* from, int stride) => Vector128.Create(from[0], from[stride], from[2 * stride], from[3 * stride]);
 
     /// <summary>The first 16·⌊Plane/16⌋ pixels of a 3-channel image, quantized and interleaved; returns how many.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -101,8 +125,11 @@ public static class Quantize
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<byte> Sixteen(ReadOnlySpan<float> x) =>
-            Requantization.Narrow(Four(Vector128.Create(x.Slice(0, 4))), Four(Vector128.Create(x.Slice(4, 4))),
-                Four(Vector128.Create(x.Slice(8, 4))), Four(Vector128.Create(x.Slice(12, 4))));
+            Sixteen(Vector128.Create(x.Slice(0, 4)), Vector128.Create(x.Slice(4, 4)), Vector128.Create(x.Slice(8, 4)), Vector128.Create(x.Slice(12, 4)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Sixteen(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3) =>
+            Requantization.Narrow(Four(v0), Four(v1), Four(v2), Four(v3));
 
         // NaN becomes 0 before the clamp, as the scalar code's IsNaN test does (0 lies inside both ranges).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

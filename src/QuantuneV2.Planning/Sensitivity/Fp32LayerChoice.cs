@@ -24,11 +24,11 @@ public sealed record Fp32LayerChoice(string Text, int? Count, double? LayerPerce
 
     /// <summary>
     /// What converting one element at an int8↔fp32 boundary costs in units of an int8 multiply-add. Measured with
-    /// the kernel-program profile of the SqueezeNet mixed plan: Dequantize about 1.0 ns per element and Quantize of
-    /// a value with more than 3 channels about 1.8 ns (both change the layout), against about 0.006 ns per int8 MAC
+    /// the kernel-program profile of the SqueezeNet mixed plan: Dequantize about 0.33 ns per element and Quantize of
+    /// a value with more than 3 channels about 0.75 ns (both change the layout), against about 0.006 ns per int8 MAC
     /// (docs/method.md).
     /// </summary>
-    public const double BoundaryElementCost = 200;
+    public const double BoundaryElementCost = 90;
 
     public bool IsNone => Count == 0;
 

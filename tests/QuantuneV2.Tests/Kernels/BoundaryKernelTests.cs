@@ -16,6 +16,10 @@ public class BoundaryKernelTests
     [InlineData(false, 3, 5)]
     [InlineData(true, 5, 7)]
     [InlineData(false, 16, 1)]
+    // Whole blocks of 16 channels, with and without channels past the last block.
+    [InlineData(false, 16, 7)]
+    [InlineData(true, 35, 9)]
+    [InlineData(false, 64, 13)]
     public void QuantizeMatchesTheDefinitionAndWritesChannelsLast(bool signed, int channels, int plane)
     {
         var rng = new Random(channels * 100 + plane);
@@ -92,6 +96,8 @@ public class BoundaryKernelTests
     [InlineData(true, 3, 16)]
     [InlineData(false, 17, 50)]
     [InlineData(true, 16, 1)]
+    [InlineData(true, 48, 5)]
+    [InlineData(false, 35, 9)]
     public void DequantizeMatchesTheDefinitionAndReadsChannelsLast(bool signed, int channels, int plane)
     {
         var rng = new Random(channels * 100 + plane);

@@ -95,8 +95,8 @@ public class SensitivityRankingTests
         var ranked = Enumerable.Range(0, 5).Select(i => new PlanLayer($"l{i}", "FusedConv", 1000, PlanLayer.Int8, "quantized", i + 1)).ToList();
         // The knee is 3, as in the test above.
         double[] nsr = [3, 2, 1, 0, 0, 0];
-        // All-int8 converts 500 elements (its input and output); l0 fp32 adds 100 more, worth
-        // 100 × BoundaryElementCost = 20 000 int8 MACs, where the default 10 % of 100 000 MACs allows 10 000.
+        // All-int8 converts 500 elements (its input and output); l0 fp32 adds 100 more, worth 100 × BoundaryElementCost
+        // = 9 000 int8 MACs, plus its own 1000 × 2.5: 11 500, where the default 10 % of 100 000 MACs allows 10 000.
         long Elements(IReadOnlyList<PlanLayer> fp32) => 500 + (fp32.Any(l => l.Name == "l0") ? 100 : 0);
         Assert.Equal(["l1", "l2"], Fp32LayerChoice.Parse("auto").Select(ranked, 100_000, nsr, Elements).Select(l => l.Name));
         Assert.Equal(["l0", "l1", "l2"], Fp32LayerChoice.Parse("auto").Select(ranked, 100_000, nsr).Select(l => l.Name));
