@@ -11,6 +11,7 @@ public class QMaxPool2dTests
     [InlineData(35, 9, 9, 3, 2, 1, 0, false)]
     [InlineData(64, 6, 6, 2, 2, 1, 0, true)]
     [InlineData(33, 7, 8, 3, 1, 2, 2, true)]
+    [InlineData(48, 7, 7, 3, 2, 1, 1, false)]
     public void MatchesTheDefinition(int c, int h, int w, int k, int stride, int dilation, int pad, bool signed)
     {
         int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
