@@ -367,14 +367,13 @@ public static partial class QConv2d
                 else if (insideX) slot[ky * Tile] = image + (iy * a.W + ix0) * a.C;
                 else
                 {
-                    // The copy of this row's run: the taps' bytes, zero points in the padding and past the taps.
+                    // The copy of this row's run: zero points, then the taps inside the image row, pixel by pixel.
                     byte* copy = edge;
                     edge += p.RunBytes;
-                    for (int b = 0; b < p.RunBytes; b++)
-                    {
-                        int ix = ix0 + b / a.C;
-                        copy[b] = b < a.KW * a.C && (uint)ix < (uint)a.W ? image[(iy * a.W + ix) * a.C + b % a.C] : (byte)a.XZero;
-                    }
+                    new Span<byte>(copy, p.RunBytes).Fill((byte)a.XZero);
+                    int from = Math.Max(0, -ix0), to = Math.Min(a.KW, a.W - ix0);
+                    if (from < to)
+                        new ReadOnlySpan<byte>(image + (iy * a.W + ix0 + from) * a.C, (to - from) * a.C).CopyTo(new Span<byte>(copy + from * a.C, (to - from) * a.C));
                     slot[ky * Tile] = copy;
                 }
             }
