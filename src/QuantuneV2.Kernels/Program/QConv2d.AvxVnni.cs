@@ -50,4 +50,44 @@ public static partial class QConv2d
         Avx.Store(acc + 64, a40); Avx.Store(acc + 72, a41);
         Avx.Store(acc + 80, a50); Avx.Store(acc + 88, a51);
     }
+
+    /// <summary>
+    /// One pixel's 16 channels on AVX-VNNI, for the few pixels a layer's last tile holds (a 7×7 output leaves one of
+    /// 49): the full tile would compute six. Its two accumulators would chain each VPDPBUSD on the last one's latency,
+    /// so four groups of 4 bytes go to four pairs of accumulators, summed at the end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MultiplyAvxVnniPixel(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        var f = Vector256.Create(flip);
+        for (int run = 0; run < runs; run++, rows += Tile)
+        {
+            byte* x = rows[0];
+            int c = 0;
+            for (; c + 16 <= runBytes; c += 16, w += 16 * Block)
+            {
+                var b = Avx2.Xor(Vector256.Create(*(int*)(x + c)).AsByte(), f);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, b, Avx.LoadVector256(w));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, b, Avx.LoadVector256(w + 32));
+                b = Avx2.Xor(Vector256.Create(*(int*)(x + c + 4)).AsByte(), f);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, b, Avx.LoadVector256(w + 64));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, b, Avx.LoadVector256(w + 96));
+                b = Avx2.Xor(Vector256.Create(*(int*)(x + c + 8)).AsByte(), f);
+                a4 = AvxVnni.MultiplyWideningAndAdd(a4, b, Avx.LoadVector256(w + 128));
+                a5 = AvxVnni.MultiplyWideningAndAdd(a5, b, Avx.LoadVector256(w + 160));
+                b = Avx2.Xor(Vector256.Create(*(int*)(x + c + 12)).AsByte(), f);
+                a6 = AvxVnni.MultiplyWideningAndAdd(a6, b, Avx.LoadVector256(w + 192));
+                a7 = AvxVnni.MultiplyWideningAndAdd(a7, b, Avx.LoadVector256(w + 224));
+            }
+            for (; c < runBytes; c += 4, w += 4 * Block)
+            {
+                var b = Avx2.Xor(Vector256.Create(*(int*)(x + c)).AsByte(), f);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, b, Avx.LoadVector256(w));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, b, Avx.LoadVector256(w + 32));
+            }
+        }
+        Avx.Store(acc, a0 + a2 + a4 + a6);
+        Avx.Store(acc + 8, a1 + a3 + a5 + a7);
+    }
 }
