@@ -119,22 +119,25 @@ public static partial class QConv2d
             (bias0, bias1) = (Avx.LoadVector256(bias + oc), Avx.LoadVector256(bias + oc + 8));
             (m0, m1) = (Avx.LoadVector256(multiplier + oc), Avx.LoadVector256(multiplier + oc + 8));
         }
-        for (int j = 0; j < count; j++)
+        // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
+        byte* y = arena + a.Y + (long)first * stride + oc;
+        byte* z = a.Z >= 0 ? arena + a.Z + (long)first * a.OC + oc : null;  // dense; Y may be a wider value's channels
+        int zStride = a.OC;
+        bool zSigned = a.ZSigned;
+        for (int* end = acc + count * Block; acc < end; acc += Block, y += stride)
         {
-            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
-            var s0 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block), bias0)), m0);
-            var s1 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + j * Block + 8), bias1)), m1);
-            if (a.Z >= 0)
+            var s0 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc), bias0)), m0);
+            var s1 = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.Add(Avx.LoadVector256(acc + 8), bias1)), m1);
+            if (z != null)
             {
-                byte* z = arena + a.Z + index;
-                s0 = Avx.Add(s0, Residual(z, a.ZSigned, zZero, zMultiplier));
-                s1 = Avx.Add(s1, Residual(z + 8, a.ZSigned, zZero, zMultiplier));
+                s0 = Avx.Add(s0, Residual(z, zSigned, zZero, zMultiplier));
+                s1 = Avx.Add(s1, Residual(z + 8, zSigned, zZero, zMultiplier));
+                z += zStride;
             }
             var q0 = Avx2.Add(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(s0, lo), hi)), yZero);
             var q1 = Avx2.Add(Avx.ConvertToVector256Int32(Avx.Min(Avx.Max(s1, lo), hi)), yZero);
             // Every value is in the output type's range, so truncating narrowing keeps its byte exactly.
             var bytes = Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256<short>.Zero).AsByte().GetLower();
-            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) Sse2.Store(y, bytes);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }

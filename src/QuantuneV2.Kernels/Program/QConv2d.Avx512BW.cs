@@ -99,19 +99,23 @@ public static partial class QConv2d
         fixed (int* b = foldedBias)
         fixed (float* f = multipliers)
             (bias, m) = (Avx512F.LoadVector512(b + oc), Avx512F.LoadVector512(f + oc));
-        for (int j = 0; j < count; j++)
+        // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
+        byte* y = arena + a.Y + (long)first * stride + oc;
+        byte* z = a.Z >= 0 ? arena + a.Z + (long)first * a.OC + oc : null;  // dense; Y may be a wider value's channels
+        int zStride = a.OC;
+        bool zSigned = a.ZSigned;
+        for (int* end = acc + count * Block; acc < end; acc += Block, y += stride)
         {
-            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
-            var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(Avx512F.LoadVector512(acc + j * Block), bias)), m);
-            if (a.Z >= 0)
+            var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(Avx512F.LoadVector512(acc), bias)), m);
+            if (z != null)
             {
-                var z = Sse2.LoadVector128(arena + a.Z + index);
-                var wide = a.ZSigned ? Avx512F.ConvertToVector512Int32(z.AsSByte()) : Avx512F.ConvertToVector512Int32(z);
+                var zs = Sse2.LoadVector128(z);
+                var wide = zSigned ? Avx512F.ConvertToVector512Int32(zs.AsSByte()) : Avx512F.ConvertToVector512Int32(zs);
                 s = Avx512F.Add(s, Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Subtract(wide, zZero)), zMultiplier));
+                z += zStride;
             }
             var q = Avx512F.Add(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(s, lo), hi)), yZero);
             var bytes = Avx512F.ConvertToVector128Byte(q);
-            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) Sse2.Store(y, bytes);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }
