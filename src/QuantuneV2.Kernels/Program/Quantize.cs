@@ -6,9 +6,10 @@ namespace QuantuneV2.Kernels.Program;
 /// <summary>
 /// fp32 → int8/uint8 at an fp32→int8 boundary: y = saturate(round_half_even(x / Scale) + ZeroPoint); NaN gives 0.
 /// The input is row-major (NCHW); the output is channels-last: images of Plane pixels × Channels (1 and 1 for a value
-/// stored row-major). Values are quantized 16 at a time in 128-bit vectors. Three channels (an RGB image, the usual
-/// model input) are interleaved in registers, 16 pixels per step. Whole blocks of 16 channels take, per pixel, one value
-/// from each channel's plane and one 16-byte store; the channels past the last block go through a plane buffer.
+/// stored row-major). Values are quantized 16 at a time, in 256-bit vectors where those are native, else 128-bit ones.
+/// Three channels (an RGB image, the usual model input) are interleaved in registers, 16 pixels per step. Whole blocks
+/// of 16 channels take, per pixel, one value from each channel's plane and one 16-byte store; the channels past the
+/// last block go through a plane buffer.
 /// </summary>
 public static class Quantize
 {
@@ -61,10 +62,17 @@ public static class Quantize
                 for (int i = 0; i < pixels; i++)
                 {
                     float* from = xn + c * pixels + i;
-                    k.Sixteen(Gather(from, pixels), Gather(from + 4 * pixels, pixels), Gather(from + 8 * pixels, pixels), Gather(from + 12 * pixels, pixels))
-                        .Store(yn + i * channels + c);
+                    var bytes = Vector256.IsHardwareAccelerated
+                        ? k.Sixteen(Gather8(from, pixels), Gather8(from + 8 * pixels, pixels))
+                        : k.Sixteen(Gather(from, pixels), Gather(from + 4 * pixels, pixels), Gather(from + 8 * pixels, pixels), Gather(from + 12 * pixels, pixels));
+                    bytes.Store(yn + i * channels + c);
                 }
     }
+
+    /// <summary>Eight values, one from each of eight planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Gather8(float* from, int stride) =>
+        Vector256.Create(Gather(from, stride), Gather(from + 4 * stride, stride));
 
     /// <summary>Four values, one from each of four planes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -122,10 +130,28 @@ public static class Quantize
     {
         private readonly Vector128<float> _scale = Vector128.Create(a.Scale), _zero = Vector128.Create((float)a.ZeroPoint),
             _min = Vector128.Create(a.Signed ? -128f : 0f), _max = Vector128.Create(a.Signed ? 127f : 255f);
+        private readonly Vector256<float> _scale8 = Vector256.Create(a.Scale), _zero8 = Vector256.Create((float)a.ZeroPoint),
+            _min8 = Vector256.Create(a.Signed ? -128f : 0f), _max8 = Vector256.Create(a.Signed ? 127f : 255f);
+
+        /// <summary>16 contiguous values; in two 256-bit vectors where those are native (half the divisions).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Sixteen(ReadOnlySpan<float> x) => Vector256.IsHardwareAccelerated
+            ? Sixteen(Vector256.Create(x.Slice(0, 8)), Vector256.Create(x.Slice(8, 8)))
+            : Sixteen(Vector128.Create(x.Slice(0, 4)), Vector128.Create(x.Slice(4, 4)), Vector128.Create(x.Slice(8, 4)), Vector128.Create(x.Slice(12, 4)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<byte> Sixteen(ReadOnlySpan<float> x) =>
-            Sixteen(Vector128.Create(x.Slice(0, 4)), Vector128.Create(x.Slice(4, 4)), Vector128.Create(x.Slice(8, 4)), Vector128.Create(x.Slice(12, 4)));
+        public Vector128<byte> Sixteen(Vector256<float> v0, Vector256<float> v1)
+        {
+            var shorts = Vector256.Narrow(Eight(v0), Eight(v1));
+            return Vector128.Narrow(shorts.GetLower(), shorts.GetUpper()).AsByte();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<int> Eight(Vector256<float> v)
+        {
+            var q = Vector256.Round(v / _scale8) + _zero8;
+            return Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.ConditionalSelect(Vector256.Equals(q, q), q, Vector256<float>.Zero), _min8), _max8));
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<byte> Sixteen(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3) =>
