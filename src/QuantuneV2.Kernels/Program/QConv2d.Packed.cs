@@ -325,12 +325,24 @@ public static partial class QConv2d
                 insideTo = column + 1;
             }
         byte* edge = p.MergedRows ? EdgeRuns(a, p, a.OW - (insideTo - insideFrom)) : null;
+        // The windows of one output row lie SW pixels apart in the input.
+        nint* along = stackalloc nint[Tile];
+        for (int j = 0; j < Tile; j++) along[j] = j * sw * c;
         int oy = 0, ox = 0;
         for (int t = 0; t < tiles; t++)
         {
             byte** tileRows = rows + t * runs * Tile;
-            int inside = 0;
-            for (int j = 0; j < Tile; j++)
+            int inside = 0, iy = oy * a.SH - a.PadTop;
+            // Most tiles: six windows of one row, all inside the input.
+            if (ox >= insideFrom && ox + Tile <= insideTo && iy >= 0 && iy + spanY < a.H && (t + 1) * Tile <= pixels)
+            {
+                var first = Vector128.Create((nint)(image + (iy * w + ox * sw - a.PadLeft) * c));
+                for (int j = 0; j < Tile; j += Vector128<nint>.Count)
+                    (first + Vector128.Load(along + j)).Store((nint*)tileRows + j);
+                inside = (1 << Tile) - 1;
+                if ((ox += Tile) == a.OW) (ox, oy) = (0, oy + 1);
+            }
+            else for (int j = 0; j < Tile; j++)
             {
                 int iy0 = oy * a.SH - a.PadTop, ix0 = ox * sw - a.PadLeft;
                 bool insideX = ox >= insideFrom && ox < insideTo;

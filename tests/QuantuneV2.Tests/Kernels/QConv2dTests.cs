@@ -27,6 +27,9 @@ public class QConv2dTests
         // Last tiles of one and two pixels (49 = 8·6 + 1, 20 = 3·6 + 2), which take the one-pixel micro-kernel.
         { 64, 7, 7, 32, 3, 1, 1, 1, 1 },
         { 20, 4, 5, 24, 1, 1, 1, 0, 1 },
+        // Output rows of whole tiles, every window inside: the table's row-at-a-time fill, and its wrap to the next row.
+        { 8, 3, 12, 16, 1, 1, 1, 0, 1 },
+        { 4, 7, 25, 16, 3, 2, 1, 0, 1 },
         // Merged kernel rows (C not a multiple of 4): a 7×7 stem, one channel, and runs reading past the taps.
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
