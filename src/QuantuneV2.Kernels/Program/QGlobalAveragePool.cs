@@ -5,8 +5,8 @@ namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
 /// The int8 global average over a channels-last input (N images of PlaneSize pixels × C channels): per image and
-/// channel acc = Σ (x − XZero), y = clamp(round_half_even(float32(acc)·Multiplier) + YZero). Pixel by pixel, a run of
-/// C bytes is added into C int32 sums, 16 channels at a time in 128-bit vectors; Σ (x − XZero) = Σ x − PlaneSize·XZero.
+/// channel acc = Σ (x − XZero), y = clamp(round_half_even(float32(acc)·Multiplier) + YZero). 16 channels at a time,
+/// in four 128-bit int32 sums held over all the pixels; Σ (x − XZero) = Σ x − PlaneSize·XZero.
 /// </summary>
 public static class QGlobalAveragePool
 {
@@ -29,18 +29,24 @@ public static class QGlobalAveragePool
         {
             acc.Clear();
             var image = arena.Slice(a.X + n * a.PlaneSize * a.C, a.PlaneSize * a.C);
+            // Block by block, its 16 sums kept in registers over all the pixels.
+            for (int c = 0; c < vectors; c += 16)
+            {
+                Vector128<int> s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int i = 0; i < a.PlaneSize; i++)
+                {
+                    var (v0, v1, v2, v3) = Requantization.Widen(Vector128.Create(image.Slice(i * a.C + c, 16)), a.XSigned);
+                    (s0, s1, s2, s3) = (s0 + v0, s1 + v1, s2 + v2, s3 + v3);
+                }
+                var sum = acc.Slice(c, 16);
+                s0.CopyTo(sum);
+                s1.CopyTo(sum[4..]);
+                s2.CopyTo(sum[8..]);
+                s3.CopyTo(sum[12..]);
+            }
             for (int i = 0; i < a.PlaneSize; i++)
             {
                 var pixel = image.Slice(i * a.C, a.C);
-                for (int c = 0; c < vectors; c += 16)
-                {
-                    var (v0, v1, v2, v3) = Requantization.Widen(Vector128.Create(pixel.Slice(c, 16)), a.XSigned);
-                    var sum = acc.Slice(c, 16);
-                    (Vector128.Create(sum) + v0).CopyTo(sum);
-                    (Vector128.Create(sum[4..]) + v1).CopyTo(sum[4..]);
-                    (Vector128.Create(sum[8..]) + v2).CopyTo(sum[8..]);
-                    (Vector128.Create(sum[12..]) + v3).CopyTo(sum[12..]);
-                }
                 for (int c = vectors; c < a.C; c++) acc[c] += a.XSigned ? (sbyte)pixel[c] : pixel[c];
             }
             int shift = a.PlaneSize * a.XZero;
