@@ -111,17 +111,20 @@ public static partial class QConv2d
         var m1 = Vector128.Create(multipliers.AsSpan(oc + 4, 4));
         var m2 = Vector128.Create(multipliers.AsSpan(oc + 8, 4));
         var m3 = Vector128.Create(multipliers.AsSpan(oc + 12, 4));
-        for (int j = 0; j < count; j++)
+        // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
+        byte* y = FirstOutput(a, arena, first, oc), z = FirstResidual(a, arena, first, oc);
+        int zStride = a.OC;
+        bool zSigned = a.ZSigned;
+        for (int* pixel = acc, end = acc + count * Block; pixel < end; pixel += Block, y += stride)
         {
-            long index = (long)(first + j) * a.OC + oc;  // in Z, dense; Y may be a wider value's channels
-            int* pixel = acc + j * Block;
             var s0 = Vector128.ConvertToSingle(Vector128.Load(pixel) + bias0) * m0;
             var s1 = Vector128.ConvertToSingle(Vector128.Load(pixel + 4) + bias1) * m1;
             var s2 = Vector128.ConvertToSingle(Vector128.Load(pixel + 8) + bias2) * m2;
             var s3 = Vector128.ConvertToSingle(Vector128.Load(pixel + 12) + bias3) * m3;
-            if (a.Z >= 0)
+            if (z != null)
             {
-                var (z0, z1, z2, z3) = Requantization.Widen(Vector128.Load(arena + a.Z + index), a.ZSigned);
+                var (z0, z1, z2, z3) = Requantization.Widen(Vector128.Load(z), zSigned);
+                z += zStride;
                 s0 += Vector128.ConvertToSingle(z0 - zZero) * zMultiplier;
                 s1 += Vector128.ConvertToSingle(z1 - zZero) * zMultiplier;
                 s2 += Vector128.ConvertToSingle(z2 - zZero) * zMultiplier;
@@ -129,7 +132,6 @@ public static partial class QConv2d
             }
             var bytes = Requantization.Narrow(Requantization.Round(s0, lo, hi, yZero), Requantization.Round(s1, lo, hi, yZero),
                 Requantization.Round(s2, lo, hi, yZero), Requantization.Round(s3, lo, hi, yZero));
-            byte* y = arena + a.Y + (long)(first + j) * stride + oc;
             if (valid == Block) bytes.Store(y);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
         }

@@ -120,8 +120,7 @@ public static partial class QConv2d
             (m0, m1) = (Avx.LoadVector256(multiplier + oc), Avx.LoadVector256(multiplier + oc + 8));
         }
         // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
-        byte* y = arena + a.Y + (long)first * stride + oc;
-        byte* z = a.Z >= 0 ? arena + a.Z + (long)first * a.OC + oc : null;  // dense; Y may be a wider value's channels
+        byte* y = FirstOutput(a, arena, first, oc), z = FirstResidual(a, arena, first, oc);
         int zStride = a.OC;
         bool zSigned = a.ZSigned;
         for (int* end = acc + count * Block; acc < end; acc += Block, y += stride)

@@ -86,4 +86,10 @@ public static partial class QConv2d
         float scaled = a.Z < 0 ? acc * multiplier : acc * multiplier + (Arena.Read(arena, a.Z + pixel * a.OC + oc, a.ZSigned) - a.ZZero) * a.ZMultiplier;
         Requantization.Write(arena, a.Y + pixel * a.PixelStride + oc, Requantization.Store(scaled, a.YZero, a.YMin, a.YMax), a.YSigned);
     }
+
+    /// <summary>Where the vector epilogues store channel <paramref name="oc"/> of pixel <paramref name="first"/>; the next pixel is PixelStride further.</summary>
+    private static unsafe byte* FirstOutput(Args a, byte* arena, int first, int oc) => arena + a.Y + (long)first * a.PixelStride + oc;
+
+    /// <summary>Where they read its residual, null without one; Z is dense, so the next pixel is OC further.</summary>
+    private static unsafe byte* FirstResidual(Args a, byte* arena, int first, int oc) => a.Z >= 0 ? arena + a.Z + (long)first * a.OC + oc : null;
 }
