@@ -114,8 +114,7 @@ internal static class ModelEmitter
                     {
                         if (input.Length != InputLength) throw new global::System.ArgumentException($"the input has {input.Length} values; {{model.ClassName}} takes {InputLength}", nameof(input));
                         if (output.Length != OutputLength) throw new global::System.ArgumentException($"the output has {output.Length} values; {{model.ClassName}} gives {OutputLength}", nameof(output));
-                        input.CopyTo(Input);
-                        Run();
+                        s_steps.Value.Run(input, _arena);
                         Output.CopyTo(output);
                     }
 
@@ -133,14 +132,13 @@ internal static class ModelEmitter
                         if (!global::System.MemoryExtensions.SequenceEqual(input.Lengths, s_inputLengths)) throw new global::System.ArgumentException("the input tensor's shape is not {{model.ClassName}}.InputShape", nameof(input));
                         if (!global::System.MemoryExtensions.SequenceEqual(output.Lengths, s_outputLengths)) throw new global::System.ArgumentException("the output tensor's shape is not {{model.ClassName}}.OutputShape", nameof(output));
                         input.FlattenTo(Input);
-                        Run();
+                        s_steps.Value.Run(Input, _arena);
                         new global::System.Numerics.Tensors.ReadOnlyTensorSpan<float>(Output, s_outputLengths).CopyTo(output);
                     }
 
                     private global::System.Span<float> Input => {{Kernels}}.Arena.Floats(_arena, {{input.At}}, InputLength);
                     private global::System.Span<float> Output => {{Kernels}}.Arena.Floats(_arena, {{output.At}}, OutputLength);
 
-                    private void Run() => s_steps.Value.Run(_arena);
                 }
 
                 private static global::QuantuneV2.Kernels.Program.ModelWeights LoadWeights()
@@ -162,9 +160,16 @@ internal static class ModelEmitter
             var s = program.Steps[i];
             b.Append($"            _s{i} = new() {{ ").Append(string.Join(", ", s.Args.Select(a => $"{a.Key} = {Value(a.Value)}"))).Append(" };\n");
         }
-        b.Append("        }\n\n        public void Run(global::System.Span<byte> arena)\n        {\n");
+        b.Append("        }\n\n        public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<byte> arena)\n        {\n");
+        // The first step quantizes the caller's input where it is that input's only reader; else the input is copied into the arena.
+        bool direct = program.MetaValue(KernelProgram.DirectInput) == "true";
+        if (!direct)
+        {
+            b.Append($"            var at = {Kernels}.Arena.Floats(arena, {input.At}, InputLength);\n");
+            b.Append("            if (!global::System.MemoryExtensions.Overlaps(input, at)) input.CopyTo(at);\n");
+        }
         for (int i = 0; i < program.Steps.Count; i++)
-            b.Append($"            {Kernels}.{program.Steps[i].Kernel}.Run(_s{i}, arena);\n");
+            b.Append($"            {Kernels}.{program.Steps[i].Kernel}.Run(_s{i}, {(direct && i == 0 ? "input, " : "")}arena);\n");
         b.Append("        }\n    }\n}\n");
         return b.ToString();
     }

@@ -13,13 +13,17 @@ namespace QuantuneV2.Manifest;
 /// space-separated <c>Key=value</c> fields. Values are decimal integers, floats as <c>f:</c> + their IEEE-754
 /// bits in hex (exact), <c>true</c>/<c>false</c>, weight references <c>#index:type</c> (s8, s32, f32), lists of
 /// those in brackets (<c>[1,2]</c>, <c>[]</c>), names percent-encoded (<see cref="Escape"/>), and in input/output
-/// records comma-separated dims. The meta record holds the model file, layer counts, MACs and the fp32 layers. Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
+/// records comma-separated dims. The meta record holds the model file, layer counts, MACs, the fp32 layers and
+/// <see cref="DirectInput"/>. Records: <c>meta</c> (free key/values), <c>input</c>/<c>output</c> (Name, Type, Dims,
 /// At = byte offset in the arena), <c>arena</c> (Bytes), <c>step</c> (Kernel, then the kernel's arguments,
 /// named as the fields of its Args class).
 /// </summary>
 internal sealed class KernelProgram
 {
     public const string Header = "quantune-program 1";
+
+    /// <summary>The meta key set (true) when the first step is a Quantize that alone reads the model's input: the generated code hands it the caller's values instead of copying them into the arena.</summary>
+    public const string DirectInput = "DirectInput";
 
     public List<Field> Meta { get; } = new List<Field>();
     public List<ProgramValue> Inputs { get; } = new List<ProgramValue>();

@@ -22,10 +22,13 @@ public static class Quantize
 
     [ThreadStatic] private static byte[]? t_plane;
 
+    public static void Run(Args a, Span<byte> arena) => Run(a, Arena.Floats(arena, a.X, a.Count), arena);
+
+    /// <summary>Quantizes <paramref name="x"/> (the Count values the step would read at X, e.g. the caller's input) into the arena.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(Args a, Span<byte> arena)
+    public static unsafe void Run(Args a, ReadOnlySpan<float> x, Span<byte> arena)
     {
-        var x = Arena.Floats(arena, a.X, a.Count);
+        if (x.Length != a.Count) throw new ArgumentException($"{x.Length} values where the step quantizes {a.Count}", nameof(x));
         var y = arena.Slice(a.Y, a.Count);
         if (a.Channels == 1 || a.Plane == 1)
         {

@@ -73,6 +73,10 @@ internal static class ProgramLowering
             var lower = Lowerings.GetValueOrDefault(n.OpType) ?? (IsAlias(n) ? null : ChannelsFirstStep.Lower);
             if (lower is not null) program.Steps.Add(lower(new StepContext(graph, n, arena, inPlace, weights, architectures, modelPath)));
         }
+        string input = graph.Inputs[0].Name;
+        var readers = graph.Nodes.Where(n => n.Inputs.Contains(input)).ToList();
+        if (readers is [{ OpType: "QuantizeLinear" } quantize] && graph.Nodes[0] == quantize && graph.Outputs.All(o => o.Name != input))
+            program.Meta.Add(new Field(KernelProgram.DirectInput, "true"));
         return (program, weights);
     }
 

@@ -93,6 +93,16 @@ public class ProgramLoweringTests
         Assert.All(strided, s => Assert.Equal(2 * KernelProgram.ParseLong(s.Args.Single(a => a.Key == "OC").Value), KernelProgram.ParseLong(s.Args.Single(a => a.Key == "YStride").Value)));
     }
 
+    [Theory]
+    [InlineData("none", true)]
+    [InlineData("100%", false)]
+    public void AFirstQuantizeThatAloneReadsTheInputReadsItWhereTheCallerHoldsIt(string fp32Layers, bool direct)
+    {
+        var (program, _) = ProgramLowering.Lower(Lowered("models/fmnist/resnet18.bn.onnx", fp32Layers), "m", QConv2d.Architectures.X64);
+        Assert.Equal(direct ? "true" : null, program.MetaValue(KernelProgram.DirectInput));
+        Assert.Equal(direct ? "Quantize" : "Conv2d", program.Steps[0].Kernel);
+    }
+
     [Fact]
     public void AnOpWithoutAGeneratedKernelIsAnErrorNamingTheNode()
     {
