@@ -138,7 +138,6 @@ internal static class ModelEmitter
 
                     private global::System.Span<float> Input => {{Kernels}}.Arena.Floats(_arena, {{input.At}}, InputLength);
                     private global::System.Span<float> Output => {{Kernels}}.Arena.Floats(_arena, {{output.At}}, OutputLength);
-
                 }
 
                 private static global::QuantuneV2.Kernels.Program.ModelWeights LoadWeights()
