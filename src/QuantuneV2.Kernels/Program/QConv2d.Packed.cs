@@ -8,15 +8,16 @@ using System.Runtime.Intrinsics.X86;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
-/// The int8 convolution as an implicit matrix product (groups of one) over the channels-last input, with no
-/// im2col copy. The reduction runs run by run, and in each run over RunBytes contiguous input bytes (a multiple of 4).
-/// A run is one tap: the C bytes of one input pixel, padded to C4. When C is not a multiple of 4 and the kernel's
-/// columns are adjacent (DW = 1), a run is a whole kernel row instead, the KW·C bytes of KW neighbouring pixels, so
-/// that the padding to 4 is paid once per row (a 3-channel 7×7 stem reduces over 7 runs of 24 bytes, not 49 of 4). An
-/// indirection table gives, per tile of <see cref="Tile"/> output pixels and per run, a pointer to each pixel's run:
-/// into the input, to a row of zero points where it lies in the padding (real zero), or for a row run that crosses the
-/// left or right edge, to a copy with the padding filled in. The weights are packed once (by the tool at build time, else on
-/// first use) into blocks of 16 output channels × 4 reduction bytes (<c>[oc/16][runs·RunBytes/4][16][4]</c>,
+/// The int8 convolution as an implicit matrix product (groups of one) over the channels-last input, without an
+/// im2col copy of the input but for C not a multiple of 4 (below). The reduction runs run by run, and in each run over
+/// RunBytes contiguous input bytes (a multiple of 4).
+/// A run is one tap: the C bytes of one input pixel, padded to C4. When C is not a multiple of 4 (a 3-channel stem),
+/// the windows are gathered instead (<see cref="Packed.Gathered"/>): each window's taps·C bytes are copied whole into
+/// a buffer, a batch of tiles at a time, and reduce as one run, padded to 4 once (147 bytes to 148 for a 7×7 stem,
+/// where one run per tap would pad each tap's 3 bytes to 4). An indirection table gives, per tile of
+/// <see cref="Tile"/> output pixels and per run, a pointer to each pixel's run: into the input, to a row of zero
+/// points where it lies in the padding (real zero), or to the pixel's gathered window. The weights are packed once
+/// (by the tool at build time, else on first use) into blocks of 16 output channels × 4 reduction bytes (<c>[oc/16][runs·RunBytes/4][16][4]</c>,
 /// zero-padded; the bytes of a run past its taps meet zero weights).
 /// A micro-kernel per ISA fills the Tile × 16 accumulators of one block, and the epilogue requantizes and stores
 /// 16 contiguous output bytes per pixel. The zero point leaves the inner loop: Σ (x − zp)·w = Σ x·w − zp·Σw, with
@@ -124,9 +125,14 @@ public static partial class QConv2d
         {
             Depthwise = IsDepthwise(a);
             Taps = a.KH * a.KW;
-            MergedRows = !Depthwise && a.C % 4 != 0 && a.KW > 1 && a.DW == 1;
-            Runs = MergedRows ? a.KH : Taps;
-            RunBytes = MergedRows ? (a.KW * a.C + 3) / 4 * 4 : (a.C + 3) / 4 * 4;
+            Gathered = !Depthwise && a.C % 4 != 0 && Taps > 1;
+            if (Gathered)
+            {
+                PaddedH = Math.Max(a.H + a.PadTop, (a.OH - 1) * a.SH + (a.KH - 1) * a.DH + 1);
+                PaddedW = Math.Max(a.W + a.PadLeft, (a.OW - 1) * a.SW + (a.KW - 1) * a.DW + 1);
+            }
+            Runs = Gathered ? 1 : Taps;
+            RunBytes = (Gathered ? Taps * a.C + 3 : a.C + 3) / 4 * 4;
             K4 = Runs * RunBytes;
             Blocks = (a.OC + Block - 1) / Block;
             Pairs = (Taps + 1) / 2;
@@ -144,7 +150,7 @@ public static partial class QConv2d
                 Weights = a.PackedWeights, Bias = a.FoldedBias, SignedBias = a.SignedFoldedBias,
                 PairWeights = a.PairWeights, WidePairWeights = a.WidePairWeights, TapWeights = a.TapWeights,
             });
-            // A dense layout of another length was packed for another geometry (e.g. without the merged rows).
+            // A dense layout of another length was packed for another geometry (e.g. without gathered windows).
             if (!p.Depthwise && p.Weights.Length != p.Blocks * p.K4 * Block)
                 throw new InvalidOperationException($"this layer's packed weights hold {p.Weights.Length} bytes where its geometry needs {p.Blocks * p.K4 * Block}; rebuild with the same package version");
             bool missing = p.Bias.Length != p.Blocks * Block || (Current == Architectures.Arm64
@@ -167,16 +173,20 @@ public static partial class QConv2d
         }
 
         /// <summary>Where weight (tap, input channel) goes in the reduction: its run's bytes, then its place in the run.</summary>
-        public int ReductionIndex(int tap, int ic, Args a) => MergedRows
-            ? tap / a.KW * RunBytes + tap % a.KW * a.C + ic
-            : tap * RunBytes + ic;
+        public int ReductionIndex(int tap, int ic, Args a) => tap * (Gathered ? a.C : RunBytes) + ic;
 
         public bool Depthwise { get; }
-        /// <summary>Whether a run is a whole kernel row (KW adjacent pixels) instead of one tap.</summary>
-        public bool MergedRows { get; }
-        /// <summary>Runs per output pixel: the kernel rows (<see cref="MergedRows"/>) or the taps.</summary>
+        /// <summary>
+        /// Whether the windows are copied whole (taps, then channels, as the input holds each kernel row) and reduce as one
+        /// run: when C is not a multiple of 4, where a run per tap would pad every tap's C bytes to 4.
+        /// </summary>
+        public bool Gathered { get; }
+        /// <summary>The image with its padding made real, from which gathered windows are copied (<see cref="PadImage"/>).</summary>
+        public int PaddedH { get; }
+        public int PaddedW { get; }
+        /// <summary>Runs per output pixel: one (<see cref="Gathered"/>) or the taps.</summary>
         public int Runs { get; }
-        /// <summary>The bytes of one run, a multiple of 4: KW·C or C, rounded up.</summary>
+        /// <summary>The bytes of one run, a multiple of 4: taps·C or C, rounded up.</summary>
         public int RunBytes { get; }
         /// <summary>Pairs of taps, the last one padded with zero weights when Taps is odd.</summary>
         public int Pairs { get; }
@@ -197,13 +207,16 @@ public static partial class QConv2d
 
     [ThreadStatic] private static nint[]? t_rows;
     [ThreadStatic] private static byte[]? t_padRow;
+    [ThreadStatic] private static byte[]? t_windows, t_padded;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunPacked(Args a, Span<byte> arena, Int8Isa isa)
     {
         var p = a.PackedLayer;
         int pixels = a.OH * a.OW, tiles = (pixels + Tile - 1) / Tile;
-        var rows = t_rows is { } r && r.Length >= tiles * p.Runs * Tile ? r : t_rows = new nint[tiles * p.Runs * Tile];
+        // Gathered windows: the table is fixed, each tile of a batch points to its pixels' windows in the buffer.
+        int slots = p.Gathered ? Batch * Tile : tiles * p.Runs * Tile;
+        var rows = t_rows is { } r && r.Length >= slots ? r : t_rows = new nint[slots];
         int padBytes = (p.Blocks + 1) * Block + p.RunBytes;
         var padRow = t_padRow is { } z && z.Length >= padBytes ? z : t_padRow = new byte[padBytes];
         padRow.AsSpan(0, padBytes).Fill((byte)a.XZero);
@@ -224,6 +237,7 @@ public static partial class QConv2d
         // micro-kernel's stores have left the store buffer (a 512-bit load of two 256-bit stores cannot be forwarded),
         // and the epilogue's setup is paid once per Batch tiles.
         int batch = p.Depthwise ? 1 : Batch;
+        int passes = (p.Blocks + step - 1) / step, batches = (tiles + batch - 1) / batch;
         int* acc = stackalloc int[Batch * Tile * Block];
         fixed (byte* x = arena)
         fixed (nint* table = rows)
@@ -233,78 +247,79 @@ public static partial class QConv2d
         fixed (short* widePairWeights = p.WidePairWeights)
         fixed (short* tapWeights = p.TapWeights)
         {
+            byte* windows = p.Gathered ? Windows(p, (byte**)table) : null;
+            byte* padded = p.Gathered ? Pinned(ref t_padded, p.PaddedH * p.PaddedW * a.C + 32) : null;
             for (int n = 0; n < a.N; n++)
             {
-                FillRows(a, p, x + a.X + n * a.H * a.W * a.C, pad, (byte**)table, pixels, tiles);
-                for (int b = 0; b < p.Blocks; b += step)
+                byte* image = x + a.X + n * a.H * a.W * a.C;
+                if (p.Gathered) PadImage(a, p, image, padded);
+                else FillRows(a, p, image, pad, (byte**)table, pixels, tiles);
+                // A block's weights serve every tile before the next block; a batch's gathered windows serve every block before the next batch.
+                for (int i = 0; i < passes * batches; i++)
                 {
+                    int b = (p.Gathered ? i % passes : i / batches) * step, t0 = (p.Gathered ? i / passes : i % batches) * batch;
+                    int first = n * pixels + t0 * Tile, count = Math.Min(batch * Tile, pixels - t0 * Tile);
+                    if (p.Gathered && b == 0) GatherWindows(a, p, padded, windows, t0 * Tile, count);
                     sbyte* w = weights + b * p.K4 * Block;
                     short* pairs = pairWeights + b * p.Pairs * 2 * Block;
                     short* widePairs = widePairWeights + b / 2 * p.Pairs * 4 * Block;
                     short* tapBlock = tapWeights + b * p.Taps * Block;
-                    for (int t0 = 0; t0 < tiles; t0 += batch)
+                    for (int t = t0; t < Math.Min(t0 + batch, tiles); t++)
                     {
-                        for (int t = t0; t < Math.Min(t0 + batch, tiles); t++)
+                        byte** tile = (byte**)table + (p.Gathered ? t - t0 : t) * p.Runs * Tile;
+                        int* tileAcc = acc + (t - t0) * Tile * Block;
+                        if (p.Depthwise)
                         {
-                            byte** tile = (byte**)table + t * p.Runs * Tile;
-                            int* tileAcc = acc + (t - t0) * Tile * Block;
-                            if (p.Depthwise)
-                            {
-                                if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, tileAcc);
+                            if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, tileAcc);
 #if KERNELS_ARM64
-                                else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, tileAcc, a.XSigned);
+                            else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, tileAcc, a.XSigned);
 #endif
 #if KERNELS_X64
-                                else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, tileAcc, a.XSigned);
-                                else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, tileAcc, a.XSigned);
-#endif
-                            }
-                            else
-                            {
-                                switch (isa)
-                                {
-#if KERNELS_X64
-                                    case Int8Isa.AvxVnni:
-                                        int held = Math.Min(Tile, pixels - t * Tile);
-                                        if (held > FewPixels) MultiplyAvxVnni(tile, p.Runs, p.RunBytes, w, tileAcc, flip);
-                                        else for (int j = 0; j < held; j++) MultiplyAvxVnniPixel(tile + j, p.Runs, p.RunBytes, w, tileAcc + j * Block, flip);
-                                        break;
-                                    case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                                    case Int8Isa.Avx2: MultiplyAvx2(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-#endif
-#if KERNELS_ARM64
-                                    case Int8Isa.Dp: MultiplyDp(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                                    case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-#endif
-                                    default: MultiplyScalar(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                                }
-                            }
-                        }
-                        int first = n * pixels + t0 * Tile, count = Math.Min(batch * Tile, pixels - t0 * Tile);
-                        for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
-                        {
-                            int* blockAcc = acc + (e - b) * Tile * Block;
-                            if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, bias, p.Multiplier, blockAcc, first, count, e);
-#if KERNELS_ARM64
-                            else if (arm) EpilogueVector128(a, x, bias, p.Multiplier, blockAcc, first, count, e);
-#endif
-#if KERNELS_X64
-                            else if (wideEpilogue) EpilogueAvx512(a, x, bias, p.Multiplier, blockAcc, first, count, e);
-                            else EpilogueAvx2(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+                            else if (wideDepthwise) DepthwiseAvx512(tile, p.Taps, b * Block, widePairs, tileAcc, a.XSigned);
+                            else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, tileAcc, a.XSigned);
 #endif
                         }
+                        else
+                        {
+                            switch (isa)
+                            {
+#if KERNELS_X64
+                                case Int8Isa.AvxVnni:
+                                    int held = Math.Min(Tile, pixels - t * Tile);
+                                    if (held > FewPixels) MultiplyAvxVnni(tile, p.Runs, p.RunBytes, w, tileAcc, flip);
+                                    else for (int j = 0; j < held; j++) MultiplyAvxVnniPixel(tile + j, p.Runs, p.RunBytes, w, tileAcc + j * Block, flip);
+                                    break;
+                                case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                                case Int8Isa.Avx2: MultiplyAvx2(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+#endif
+#if KERNELS_ARM64
+                                case Int8Isa.Dp: MultiplyDp(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                                case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+#endif
+                                default: MultiplyScalar(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
+                            }
+                        }
+                    }
+                    for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
+                    {
+                        int* blockAcc = acc + (e - b) * Tile * Block;
+                        if (isa == Int8Isa.Scalar) EpilogueScalar(a, arena, bias, p.Multiplier, blockAcc, first, count, e);
+#if KERNELS_ARM64
+                        else if (arm) EpilogueVector128(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+#endif
+#if KERNELS_X64
+                        else if (wideEpilogue) EpilogueAvx512(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+                        else EpilogueAvx2(a, x, bias, p.Multiplier, blockAcc, first, count, e);
+#endif
                     }
                 }
             }
         }
     }
 
-    [ThreadStatic] private static byte[]? t_edgeRuns;
-
     /// <summary>
     /// The indirection table of one image: for tile t, run and pixel j of the tile, the address of that pixel's run
-    /// (<c>rows[(t·Runs + run)·Tile + j]</c>): into the input, the zero-point row in the padding, or for a kernel row
-    /// that crosses the left or right edge (or would read past its image row), a copy with zero points in the padding.
+    /// (<c>rows[(t·Runs + run)·Tile + j]</c>): into the input, or the zero-point row where the tap lies in the padding.
     /// The last tile's missing pixels repeat its last one (computed, never stored).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -313,18 +328,16 @@ public static partial class QConv2d
         int runs = p.Runs, c = a.C, w = a.W, sw = a.SW;
         // A window wholly inside the input (most of them) is its first tap's address plus a fixed offset per run.
         int* offsets = stackalloc int[runs];
-        for (int run = 0; run < runs; run++)
-            offsets[run] = p.MergedRows ? run * a.DH * w * c : (run / a.KW * a.DH * w + run % a.KW * a.DW) * c;
-        int spanY = (a.KH - 1) * a.DH;
-        // The columns whose windows read only inside their image row are one range, [insideFrom, insideTo).
+        for (int run = 0; run < runs; run++) offsets[run] = (run / a.KW * a.DH * w + run % a.KW * a.DW) * c;
+        int spanY = (a.KH - 1) * a.DH, spanX = (a.KW - 1) * a.DW;
+        // The columns whose windows lie inside their image row are one range, [insideFrom, insideTo).
         int insideFrom = 0, insideTo = 0;
         for (int column = 0; column < a.OW; column++)
-            if (ReadsInsideRow(a, p, column * sw - a.PadLeft))
+            if (column * sw - a.PadLeft >= 0 && column * sw - a.PadLeft + spanX < w)
             {
                 if (insideTo == insideFrom) insideFrom = column;
                 insideTo = column + 1;
             }
-        byte* edge = p.MergedRows ? EdgeRuns(a, p, a.OW - (insideTo - insideFrom)) : null;
         // The windows of one output row lie SW pixels apart in the input.
         nint* along = stackalloc nint[Tile];
         for (int j = 0; j < Tile; j++) along[j] = j * sw * c;
@@ -345,13 +358,12 @@ public static partial class QConv2d
             else for (int j = 0; j < Tile; j++)
             {
                 int iy0 = oy * a.SH - a.PadTop, ix0 = ox * sw - a.PadLeft;
-                bool insideX = ox >= insideFrom && ox < insideTo;
-                if (insideX && iy0 >= 0 && iy0 + spanY < a.H)
+                if (ox >= insideFrom && ox < insideTo && iy0 >= 0 && iy0 + spanY < a.H)
                 {
                     tileRows[j] = image + (iy0 * w + ix0) * c;
                     inside |= 1 << j;
                 }
-                else edge = FillEdgeWindow(a, p, image, pad, tileRows + j, iy0, ix0, insideX, edge);
+                else FillEdgeWindow(a, image, pad, tileRows + j, iy0, ix0);
                 // The last tile's missing pixels repeat its last one (computed, never stored).
                 if (t * Tile + j < pixels - 1 && ++ox == a.OW) (ox, oy) = (0, oy + 1);
             }
@@ -373,35 +385,9 @@ public static partial class QConv2d
         }
     }
 
-    /// <summary>
-    /// The table slots of a window that reaches the padding or the end of its image row, from (iy0, ix0): each run's
-    /// address, the zero-point row for one in the padding, or a copy with the padding filled in (taken from
-    /// <paramref name="edge"/>, returned advanced).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe byte* FillEdgeWindow(Args a, Packed p, byte* image, byte* pad, byte** slot, int iy0, int ix0, bool insideX, byte* edge)
+    /// <summary>The table slots of a window that reaches the padding, from (iy0, ix0): each tap's address, or the zero-point row.</summary>
+    private static unsafe void FillEdgeWindow(Args a, byte* image, byte* pad, byte** slot, int iy0, int ix0)
     {
-        if (p.MergedRows)
-        {
-            for (int ky = 0; ky < a.KH; ky++)
-            {
-                int iy = iy0 + ky * a.DH;
-                if ((uint)iy >= (uint)a.H) slot[ky * Tile] = pad;
-                else if (insideX) slot[ky * Tile] = image + (iy * a.W + ix0) * a.C;
-                else
-                {
-                    // The copy of this row's run: zero points, then the taps inside the image row, pixel by pixel.
-                    byte* copy = edge;
-                    edge += p.RunBytes;
-                    new Span<byte>(copy, p.RunBytes).Fill((byte)a.XZero);
-                    int from = Math.Max(0, -ix0), to = Math.Min(a.KW, a.W - ix0);
-                    if (from < to)
-                        new ReadOnlySpan<byte>(image + (iy * a.W + ix0 + from) * a.C, (to - from) * a.C).CopyTo(new Span<byte>(copy + from * a.C, (to - from) * a.C));
-                    slot[ky * Tile] = copy;
-                }
-            }
-            return edge;
-        }
         for (int ky = 0; ky < a.KH; ky++)
             for (int kx = 0; kx < a.KW; kx++)
             {
@@ -409,26 +395,99 @@ public static partial class QConv2d
                 bool inside = (uint)iy < (uint)a.H && (uint)ix < (uint)a.W;
                 slot[(ky * a.KW + kx) * Tile] = inside ? image + (iy * a.W + ix) * a.C : pad;
             }
-        return edge;
     }
 
     /// <summary>
-    /// Whether a window whose first column is <paramref name="ix0"/> reads only inside its image row: its taps, and for
-    /// merged rows the RunBytes a row run reads from its first pixel.
+    /// The buffer of a batch's gathered windows, RunBytes apart, and the fixed table that points each tile of the batch
+    /// at them (slot j of tile t: window t·Tile + j). 32 bytes of slack take the last window's vector copy.
     /// </summary>
-    private static bool ReadsInsideRow(Args a, Packed p, int ix0)
+    private static unsafe byte* Windows(Packed p, byte** table)
     {
-        int runPixels = p.MergedRows ? (p.RunBytes + a.C - 1) / a.C : 1;
-        return ix0 >= 0 && ix0 + Math.Max((a.KW - 1) * a.DW + 1, runPixels) <= a.W;
+        byte* windows = Pinned(ref t_windows, Batch * Tile * p.RunBytes + 32);
+        for (int i = 0; i < Batch * Tile; i++) table[i] = windows + i * p.RunBytes;
+        return windows;
     }
 
-    /// <summary>Room for the copied row runs of one image: a run per kernel row of each window in the <paramref name="columns"/> whose windows cross a side.</summary>
-    private static unsafe byte* EdgeRuns(Args a, Packed p, int columns)
+    /// <summary>A thread's pinned buffer of at least <paramref name="bytes"/>, grown when a layer needs more.</summary>
+    private static unsafe byte* Pinned(ref byte[]? buffer, int bytes)
     {
-        // The last tile's repeats of the last window take copies of their own.
-        int bytes = (a.OH * columns + Tile) * a.KH * p.RunBytes;
-        var buffer = t_edgeRuns is { } e && e.Length >= bytes ? e : t_edgeRuns = GC.AllocateArray<byte>(bytes, pinned: true);
+        if (buffer is null || buffer.Length < bytes) buffer = GC.AllocateArray<byte>(bytes, pinned: true);
         return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+    }
+
+    /// <summary>
+    /// Copies one image into <paramref name="padded"/> with its padding made real: zero points around it, PadTop rows
+    /// above and PadLeft columns to the left, and as many below and to the right as the windows reach. Every window then
+    /// lies inside, and the 32 bytes of slack after it take the vector copies' reads past the last one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PadImage(Args a, Packed p, byte* image, byte* padded)
+    {
+        int lineBytes = p.PaddedW * a.C, left = a.PadLeft * a.C, inside = a.W * a.C;
+        byte zero = (byte)a.XZero;
+        for (int y = 0; y < p.PaddedH; y++, padded += lineBytes)
+        {
+            int iy = y - a.PadTop;
+            var line = new Span<byte>(padded, lineBytes);
+            if ((uint)iy >= (uint)a.H)
+            {
+                line.Fill(zero);
+                continue;
+            }
+            line[..left].Fill(zero);
+            new ReadOnlySpan<byte>(image + (nint)iy * inside, inside).CopyTo(line[left..]);
+            line[(left + inside)..].Fill(zero);
+        }
+    }
+
+    /// <summary>
+    /// Copies the windows of output pixels [first, first + count) from the <paramref name="padded"/> image into
+    /// <paramref name="windows"/>, RunBytes apart, each as taps·C bytes in the weights' order (kernel row by kernel row,
+    /// as the input holds them). The bytes after a window's taps meet zero weights, so what they hold does not matter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void GatherWindows(Args a, Packed p, byte* padded, byte* windows, int first, int count)
+    {
+        // Locals only: the stores through pointers would make the JIT reload every field of the Args.
+        int c = a.C, kh = a.KH, kw = a.KW, dw = a.DW, ow = a.OW, rowBytes = kw * c, runBytes = p.RunBytes;
+        nint lineBytes = (nint)p.PaddedW * c, rowStep = a.DH * lineBytes, pixelStep = (nint)a.SW * c, tapStep = (nint)dw * c;
+        int oy = first / ow, ox = first % ow;
+        for (int i = 0; i < count; ox = 0, oy++)
+        {
+            int n = Math.Min(ow - ox, count - i);
+            byte* from = padded + oy * a.SH * lineBytes + ox * pixelStep;
+            i += n;
+            // Adjacent columns (DW = 1): a kernel row at a time, in one vector where it fits (one 32-byte copy of a 7×7
+            // stem's 21-byte rows took half the time of two 16-byte ones), else 16-byte ones. The bytes past a row land
+            // in the next row's place, written next, or past the window's taps.
+            if (dw == 1 && rowBytes <= 16)
+                for (; n > 0; n--, from += pixelStep, windows += runBytes)
+                {
+                    byte* f = from, t = windows;
+                    for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes) Vector128.Load(f).Store(t);
+                }
+            else if (dw == 1 && rowBytes <= 32 && Vector256.IsHardwareAccelerated)
+                for (; n > 0; n--, from += pixelStep, windows += runBytes)
+                {
+                    byte* f = from, t = windows;
+                    for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes) Vector256.Load(f).Store(t);
+                }
+            else if (dw == 1)
+                for (; n > 0; n--, from += pixelStep, windows += runBytes)
+                {
+                    byte* f = from, t = windows;
+                    for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes)
+                        for (int o = 0; o < rowBytes; o += 16) Vector128.Load(f + o).Store(t + o);
+                }
+            else
+                for (; n > 0; n--, from += pixelStep, windows += runBytes)
+                {
+                    byte* t = windows;
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++)
+                            for (int ch = 0; ch < c; ch++) *t++ = from[ky * rowStep + kx * tapStep + ch];
+                }
+        }
     }
 
     /// <summary>acc[j·16 + o] = Σ over the runs and their bytes of x·w for one block: the portable reference of the micro-kernels.</summary>

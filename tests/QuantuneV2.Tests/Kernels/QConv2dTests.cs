@@ -30,7 +30,7 @@ public class QConv2dTests
         // Output rows of whole tiles, every window inside: the table's row-at-a-time fill, and its wrap to the next row.
         { 8, 3, 12, 16, 1, 1, 1, 0, 1 },
         { 4, 7, 25, 16, 3, 2, 1, 0, 1 },
-        // Merged kernel rows (C not a multiple of 4): a 7×7 stem, one channel, and runs reading past the taps.
+        // Gathered windows (C not a multiple of 4): a 7×7 stem over several batches of tiles, one channel, and five columns.
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
         { 2, 6, 13, 20, 5, 1, 1, 0, 1 },
