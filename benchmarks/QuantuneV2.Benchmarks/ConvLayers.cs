@@ -11,6 +11,7 @@ public static class ConvLayers
         ["1x1 256->64 56x56"] = Conv2dGeometry.Create(256, 56, 56, 64, 1),
         ["3x3/2 128->256 28x28"] = Conv2dGeometry.Create(128, 28, 28, 256, 3, stride: 2, pad: 1),
         ["7x7/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 7, stride: 2, pad: 3),
+        ["3x3/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 3, stride: 2),
         ["dw3x3 144ch 56x56"] = Conv2dGeometry.Create(144, 56, 56, 144, 3, pad: 1, groups: 144),
         ["3x3 512->512 7x7"] = Conv2dGeometry.Create(512, 7, 7, 512, 3, pad: 1),
         ["1x1 16->96 112x112"] = Conv2dGeometry.Create(16, 112, 112, 96, 1),
