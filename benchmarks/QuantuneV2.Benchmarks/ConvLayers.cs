@@ -8,6 +8,8 @@ public static class ConvLayers
     public static readonly IReadOnlyDictionary<string, Conv2dGeometry> All = new Dictionary<string, Conv2dGeometry>
     {
         ["3x3 64->64 56x56"] = Conv2dGeometry.Create(64, 56, 56, 64, 3, pad: 1),
+        ["3x3 16->64 55x55"] = Conv2dGeometry.Create(16, 55, 55, 64, 3, pad: 1),
+        ["3x3 32->128 27x27"] = Conv2dGeometry.Create(32, 27, 27, 128, 3, pad: 1),
         ["1x1 256->64 56x56"] = Conv2dGeometry.Create(256, 56, 56, 64, 1),
         ["3x3/2 128->256 28x28"] = Conv2dGeometry.Create(128, 28, 28, 256, 3, stride: 2, pad: 1),
         ["7x7/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 7, stride: 2, pad: 3),

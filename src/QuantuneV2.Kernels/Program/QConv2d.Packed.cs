@@ -457,20 +457,22 @@ public static partial class QConv2d
             int n = Math.Min(ow - ox, count - i);
             byte* from = padded + oy * a.SH * lineBytes + ox * pixelStep;
             i += n;
-            // Adjacent columns (DW = 1): a kernel row at a time, in one vector where it fits (one 32-byte copy of a 7×7
-            // stem's 21-byte rows took half the time of two 16-byte ones), else 16-byte ones. The bytes past a row land
-            // in the next row's place, written next, or past the window's taps.
+            // Adjacent columns (DW = 1): a kernel row at a time, in 32-byte vectors where they are native (one 32-byte
+            // copy of a 7×7 stem's 21-byte row took half the time of two 16-byte ones), else and for rows of up to 16
+            // bytes in 16-byte ones. The bytes past a row land in the next row's place, written next, or past the
+            // window's taps.
             if (dw == 1 && rowBytes <= 16)
                 for (; n > 0; n--, from += pixelStep, windows += runBytes)
                 {
                     byte* f = from, t = windows;
                     for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes) Vector128.Load(f).Store(t);
                 }
-            else if (dw == 1 && rowBytes <= 32 && Vector256.IsHardwareAccelerated)
+            else if (dw == 1 && Vector256.IsHardwareAccelerated)
                 for (; n > 0; n--, from += pixelStep, windows += runBytes)
                 {
                     byte* f = from, t = windows;
-                    for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes) Vector256.Load(f).Store(t);
+                    for (int ky = 0; ky < kh; ky++, f += rowStep, t += rowBytes)
+                        for (int o = 0; o < rowBytes; o += 32) Vector256.Load(f + o).Store(t + o);
                 }
             else if (dw == 1)
                 for (; n > 0; n--, from += pixelStep, windows += runBytes)
