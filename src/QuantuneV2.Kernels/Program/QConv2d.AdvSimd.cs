@@ -13,50 +13,53 @@ public static partial class QConv2d
     /// ADDP joins once at the end. Activations are taken as int8, as in <see cref="MultiplyDp"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAdvSimd(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAdvSimd(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        uint f = flip * 0x01010101u;
-        // Two pixels at a time keep their 16 accumulators, 4 weight vectors and 2 broadcasts in the 32 registers.
-        for (int j = 0; j < Tile; j += 2)
+        for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first, rows += runs * Tile)
         {
-            Vector128<int> p00 = default, p01 = default, p02 = default, p03 = default, p04 = default, p05 = default, p06 = default, p07 = default;
-            Vector128<int> p10 = default, p11 = default, p12 = default, p13 = default, p14 = default, p15 = default, p16 = default, p17 = default;
-            sbyte* wg = w;
-            byte** r = rows;
-            for (int run = 0; run < runs; run++, r += Tile)
+            uint f = flip * 0x01010101u;
+            // Two pixels at a time keep their 16 accumulators, 4 weight vectors and 2 broadcasts in the 32 registers.
+            for (int j = 0; j < Tile; j += 2)
             {
-                byte* x0 = r[j], x1 = r[j + 1];
-                for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
+                Vector128<int> p00 = default, p01 = default, p02 = default, p03 = default, p04 = default, p05 = default, p06 = default, p07 = default;
+                Vector128<int> p10 = default, p11 = default, p12 = default, p13 = default, p14 = default, p15 = default, p16 = default, p17 = default;
+                sbyte* wg = w;
+                byte** r = rows;
+                for (int run = 0; run < runs; run++, r += Tile)
                 {
-                    var w0 = AdvSimd.LoadVector128(wg);
-                    var w1 = AdvSimd.LoadVector128(wg + 16);
-                    var w2 = AdvSimd.LoadVector128(wg + 32);
-                    var w3 = AdvSimd.LoadVector128(wg + 48);
-                    var b = Vector128.Create(*(uint*)(x0 + c) ^ f).AsSByte();
-                    p00 = AdvSimd.AddPairwiseWideningAndAdd(p00, AdvSimd.MultiplyWideningLower(b.GetLower(), w0.GetLower()));
-                    p01 = AdvSimd.AddPairwiseWideningAndAdd(p01, AdvSimd.MultiplyWideningUpper(b, w0));
-                    p02 = AdvSimd.AddPairwiseWideningAndAdd(p02, AdvSimd.MultiplyWideningLower(b.GetLower(), w1.GetLower()));
-                    p03 = AdvSimd.AddPairwiseWideningAndAdd(p03, AdvSimd.MultiplyWideningUpper(b, w1));
-                    p04 = AdvSimd.AddPairwiseWideningAndAdd(p04, AdvSimd.MultiplyWideningLower(b.GetLower(), w2.GetLower()));
-                    p05 = AdvSimd.AddPairwiseWideningAndAdd(p05, AdvSimd.MultiplyWideningUpper(b, w2));
-                    p06 = AdvSimd.AddPairwiseWideningAndAdd(p06, AdvSimd.MultiplyWideningLower(b.GetLower(), w3.GetLower()));
-                    p07 = AdvSimd.AddPairwiseWideningAndAdd(p07, AdvSimd.MultiplyWideningUpper(b, w3));
-                    b = Vector128.Create(*(uint*)(x1 + c) ^ f).AsSByte();
-                    p10 = AdvSimd.AddPairwiseWideningAndAdd(p10, AdvSimd.MultiplyWideningLower(b.GetLower(), w0.GetLower()));
-                    p11 = AdvSimd.AddPairwiseWideningAndAdd(p11, AdvSimd.MultiplyWideningUpper(b, w0));
-                    p12 = AdvSimd.AddPairwiseWideningAndAdd(p12, AdvSimd.MultiplyWideningLower(b.GetLower(), w1.GetLower()));
-                    p13 = AdvSimd.AddPairwiseWideningAndAdd(p13, AdvSimd.MultiplyWideningUpper(b, w1));
-                    p14 = AdvSimd.AddPairwiseWideningAndAdd(p14, AdvSimd.MultiplyWideningLower(b.GetLower(), w2.GetLower()));
-                    p15 = AdvSimd.AddPairwiseWideningAndAdd(p15, AdvSimd.MultiplyWideningUpper(b, w2));
-                    p16 = AdvSimd.AddPairwiseWideningAndAdd(p16, AdvSimd.MultiplyWideningLower(b.GetLower(), w3.GetLower()));
-                    p17 = AdvSimd.AddPairwiseWideningAndAdd(p17, AdvSimd.MultiplyWideningUpper(b, w3));
+                    byte* x0 = r[j], x1 = r[j + 1];
+                    for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
+                    {
+                        var w0 = AdvSimd.LoadVector128(wg);
+                        var w1 = AdvSimd.LoadVector128(wg + 16);
+                        var w2 = AdvSimd.LoadVector128(wg + 32);
+                        var w3 = AdvSimd.LoadVector128(wg + 48);
+                        var b = Vector128.Create(*(uint*)(x0 + c) ^ f).AsSByte();
+                        p00 = AdvSimd.AddPairwiseWideningAndAdd(p00, AdvSimd.MultiplyWideningLower(b.GetLower(), w0.GetLower()));
+                        p01 = AdvSimd.AddPairwiseWideningAndAdd(p01, AdvSimd.MultiplyWideningUpper(b, w0));
+                        p02 = AdvSimd.AddPairwiseWideningAndAdd(p02, AdvSimd.MultiplyWideningLower(b.GetLower(), w1.GetLower()));
+                        p03 = AdvSimd.AddPairwiseWideningAndAdd(p03, AdvSimd.MultiplyWideningUpper(b, w1));
+                        p04 = AdvSimd.AddPairwiseWideningAndAdd(p04, AdvSimd.MultiplyWideningLower(b.GetLower(), w2.GetLower()));
+                        p05 = AdvSimd.AddPairwiseWideningAndAdd(p05, AdvSimd.MultiplyWideningUpper(b, w2));
+                        p06 = AdvSimd.AddPairwiseWideningAndAdd(p06, AdvSimd.MultiplyWideningLower(b.GetLower(), w3.GetLower()));
+                        p07 = AdvSimd.AddPairwiseWideningAndAdd(p07, AdvSimd.MultiplyWideningUpper(b, w3));
+                        b = Vector128.Create(*(uint*)(x1 + c) ^ f).AsSByte();
+                        p10 = AdvSimd.AddPairwiseWideningAndAdd(p10, AdvSimd.MultiplyWideningLower(b.GetLower(), w0.GetLower()));
+                        p11 = AdvSimd.AddPairwiseWideningAndAdd(p11, AdvSimd.MultiplyWideningUpper(b, w0));
+                        p12 = AdvSimd.AddPairwiseWideningAndAdd(p12, AdvSimd.MultiplyWideningLower(b.GetLower(), w1.GetLower()));
+                        p13 = AdvSimd.AddPairwiseWideningAndAdd(p13, AdvSimd.MultiplyWideningUpper(b, w1));
+                        p14 = AdvSimd.AddPairwiseWideningAndAdd(p14, AdvSimd.MultiplyWideningLower(b.GetLower(), w2.GetLower()));
+                        p15 = AdvSimd.AddPairwiseWideningAndAdd(p15, AdvSimd.MultiplyWideningUpper(b, w2));
+                        p16 = AdvSimd.AddPairwiseWideningAndAdd(p16, AdvSimd.MultiplyWideningLower(b.GetLower(), w3.GetLower()));
+                        p17 = AdvSimd.AddPairwiseWideningAndAdd(p17, AdvSimd.MultiplyWideningUpper(b, w3));
+                    }
                 }
+                // Each accumulator holds 2 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): ADDP adds the halves per channel.
+                StoreBlock(acc + j * Block, AdvSimd.Arm64.AddPairwise(p00, p01), AdvSimd.Arm64.AddPairwise(p02, p03),
+                    AdvSimd.Arm64.AddPairwise(p04, p05), AdvSimd.Arm64.AddPairwise(p06, p07));
+                StoreBlock(acc + (j + 1) * Block, AdvSimd.Arm64.AddPairwise(p10, p11), AdvSimd.Arm64.AddPairwise(p12, p13),
+                    AdvSimd.Arm64.AddPairwise(p14, p15), AdvSimd.Arm64.AddPairwise(p16, p17));
             }
-            // Each accumulator holds 2 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): ADDP adds the halves per channel.
-            StoreBlock(acc + j * Block, AdvSimd.Arm64.AddPairwise(p00, p01), AdvSimd.Arm64.AddPairwise(p02, p03),
-                AdvSimd.Arm64.AddPairwise(p04, p05), AdvSimd.Arm64.AddPairwise(p06, p07));
-            StoreBlock(acc + (j + 1) * Block, AdvSimd.Arm64.AddPairwise(p10, p11), AdvSimd.Arm64.AddPairwise(p12, p13),
-                AdvSimd.Arm64.AddPairwise(p14, p15), AdvSimd.Arm64.AddPairwise(p16, p17));
         }
     }
 

@@ -13,39 +13,42 @@ public static partial class QConv2d
     /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAvx2(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAvx2(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        uint f = flip * 0x01010101u;
-        // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
-        for (int j = 0; j < Tile; j += 2)
+        for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first, rows += runs * Tile)
         {
-            Vector256<int> p00 = default, p01 = default, p02 = default, p03 = default, p10 = default, p11 = default, p12 = default, p13 = default;
-            sbyte* wg = w;
-            byte** r = rows;
-            for (int run = 0; run < runs; run++, r += Tile)
+            uint f = flip * 0x01010101u;
+            // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
+            for (int j = 0; j < Tile; j += 2)
             {
-                byte* x0 = r[j], x1 = r[j + 1];
-                for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
+                Vector256<int> p00 = default, p01 = default, p02 = default, p03 = default, p10 = default, p11 = default, p12 = default, p13 = default;
+                sbyte* wg = w;
+                byte** r = rows;
+                for (int run = 0; run < runs; run++, r += Tile)
                 {
-                    var w0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg));
-                    var w1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 16));
-                    var w2 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 32));
-                    var w3 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 48));
-                    var b0 = Vector256.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
-                    p00 = Avx2.Add(p00, Avx2.MultiplyAddAdjacent(b0, w0));
-                    p01 = Avx2.Add(p01, Avx2.MultiplyAddAdjacent(b0, w1));
-                    p02 = Avx2.Add(p02, Avx2.MultiplyAddAdjacent(b0, w2));
-                    p03 = Avx2.Add(p03, Avx2.MultiplyAddAdjacent(b0, w3));
-                    var b1 = Vector256.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
-                    p10 = Avx2.Add(p10, Avx2.MultiplyAddAdjacent(b1, w0));
-                    p11 = Avx2.Add(p11, Avx2.MultiplyAddAdjacent(b1, w1));
-                    p12 = Avx2.Add(p12, Avx2.MultiplyAddAdjacent(b1, w2));
-                    p13 = Avx2.Add(p13, Avx2.MultiplyAddAdjacent(b1, w3));
+                    byte* x0 = r[j], x1 = r[j + 1];
+                    for (int c = 0; c < runBytes; c += 4, wg += 4 * Block)
+                    {
+                        var w0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg));
+                        var w1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 16));
+                        var w2 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 32));
+                        var w3 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 48));
+                        var b0 = Vector256.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
+                        p00 = Avx2.Add(p00, Avx2.MultiplyAddAdjacent(b0, w0));
+                        p01 = Avx2.Add(p01, Avx2.MultiplyAddAdjacent(b0, w1));
+                        p02 = Avx2.Add(p02, Avx2.MultiplyAddAdjacent(b0, w2));
+                        p03 = Avx2.Add(p03, Avx2.MultiplyAddAdjacent(b0, w3));
+                        var b1 = Vector256.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
+                        p10 = Avx2.Add(p10, Avx2.MultiplyAddAdjacent(b1, w0));
+                        p11 = Avx2.Add(p11, Avx2.MultiplyAddAdjacent(b1, w1));
+                        p12 = Avx2.Add(p12, Avx2.MultiplyAddAdjacent(b1, w2));
+                        p13 = Avx2.Add(p13, Avx2.MultiplyAddAdjacent(b1, w3));
+                    }
                 }
+                // Each vector holds 4 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): add the halves per channel.
+                PairSums(p00, p01, p02, p03, acc + j * Block);
+                PairSums(p10, p11, p12, p13, acc + (j + 1) * Block);
             }
-            // Each vector holds 4 channels × (k0·w0 + k1·w1, k2·w2 + k3·w3): add the halves per channel.
-            PairSums(p00, p01, p02, p03, acc + j * Block);
-            PairSums(p10, p11, p12, p13, acc + (j + 1) * Block);
         }
     }
 

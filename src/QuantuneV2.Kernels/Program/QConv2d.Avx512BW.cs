@@ -12,44 +12,47 @@ public static partial class QConv2d
     /// a pixel takes 2 VPMADDWD per group and the 6 pixels of the tile keep their 12 accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyAvx512BW(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyAvx512BW(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
-        Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
-        uint f = flip * 0x01010101u;
-        for (int run = 0; run < runs; run++, rows += Tile)
+        for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first)
         {
-            byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
-            for (int c = 0; c < runBytes; c += 4, w += 4 * Block)
+            Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+            Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+            uint f = flip * 0x01010101u;
+            for (int run = 0; run < runs; run++, rows += Tile)
             {
-                var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w));
-                var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w + 32));
-                var b = Vector512.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
-                a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b, w1));
-                b = Vector512.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
-                a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b, w1));
-                b = Vector512.Create(Spread(*(uint*)(x2 + c) ^ f)).AsInt16();
-                a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b, w1));
-                b = Vector512.Create(Spread(*(uint*)(x3 + c) ^ f)).AsInt16();
-                a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b, w1));
-                b = Vector512.Create(Spread(*(uint*)(x4 + c) ^ f)).AsInt16();
-                a40 = Avx512F.Add(a40, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a41 = Avx512F.Add(a41, Avx512BW.MultiplyAddAdjacent(b, w1));
-                b = Vector512.Create(Spread(*(uint*)(x5 + c) ^ f)).AsInt16();
-                a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
-                a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
+                byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
+                for (int c = 0; c < runBytes; c += 4, w += 4 * Block)
+                {
+                    var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w));
+                    var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w + 32));
+                    var b = Vector512.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
+                    a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b, w1));
+                    b = Vector512.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
+                    a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b, w1));
+                    b = Vector512.Create(Spread(*(uint*)(x2 + c) ^ f)).AsInt16();
+                    a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b, w1));
+                    b = Vector512.Create(Spread(*(uint*)(x3 + c) ^ f)).AsInt16();
+                    a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b, w1));
+                    b = Vector512.Create(Spread(*(uint*)(x4 + c) ^ f)).AsInt16();
+                    a40 = Avx512F.Add(a40, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a41 = Avx512F.Add(a41, Avx512BW.MultiplyAddAdjacent(b, w1));
+                    b = Vector512.Create(Spread(*(uint*)(x5 + c) ^ f)).AsInt16();
+                    a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
+                    a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
+                }
             }
+            PairSums512(a00, a01, acc);
+            PairSums512(a10, a11, acc + Block);
+            PairSums512(a20, a21, acc + 2 * Block);
+            PairSums512(a30, a31, acc + 3 * Block);
+            PairSums512(a40, a41, acc + 4 * Block);
+            PairSums512(a50, a51, acc + 5 * Block);
         }
-        PairSums512(a00, a01, acc);
-        PairSums512(a10, a11, acc + Block);
-        PairSums512(a20, a21, acc + 2 * Block);
-        PairSums512(a30, a31, acc + 3 * Block);
-        PairSums512(a40, a41, acc + 4 * Block);
-        PairSums512(a50, a51, acc + 5 * Block);
     }
 
     /// <summary>

@@ -264,12 +264,12 @@ public static partial class QConv2d
                     short* pairs = pairWeights + b * p.Pairs * 2 * Block;
                     short* widePairs = widePairWeights + b / 2 * p.Pairs * 4 * Block;
                     short* tapBlock = tapWeights + b * p.Taps * Block;
-                    for (int t = t0; t < Math.Min(t0 + batch, tiles); t++)
-                    {
-                        byte** tile = (byte**)table + (p.Gathered ? t - t0 : t) * p.Runs * Tile;
-                        int* tileAcc = acc + (t - t0) * Tile * Block;
-                        if (p.Depthwise)
+                    int tEnd = Math.Min(t0 + batch, tiles);
+                    if (p.Depthwise)
+                        for (int t = t0; t < tEnd; t++)
                         {
+                            byte** tile = (byte**)table + t * p.Runs * Tile;
+                            int* tileAcc = acc + (t - t0) * Tile * Block;
                             if (isa == Int8Isa.Scalar) DepthwiseScalar(a, tile, b * Block, tileAcc);
 #if KERNELS_ARM64
                             else if (arm) DepthwiseAdvSimd(tile, p.Taps, b * Block, tapBlock, tileAcc, a.XSigned);
@@ -279,27 +279,7 @@ public static partial class QConv2d
                             else DepthwiseAvx2(tile, p.Taps, b * Block, pairs, tileAcc, a.XSigned);
 #endif
                         }
-                        else
-                        {
-                            switch (isa)
-                            {
-#if KERNELS_X64
-                                case Int8Isa.AvxVnni:
-                                    int held = Math.Min(Tile, pixels - t * Tile);
-                                    if (held > FewPixels) MultiplyAvxVnni(tile, p.Runs, p.RunBytes, w, tileAcc, flip);
-                                    else for (int j = 0; j < held; j++) MultiplyAvxVnniPixel(tile + j, p.Runs, p.RunBytes, w, tileAcc + j * Block, flip);
-                                    break;
-                                case Int8Isa.Avx512BW: MultiplyAvx512BW(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                                case Int8Isa.Avx2: MultiplyAvx2(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-#endif
-#if KERNELS_ARM64
-                                case Int8Isa.Dp: MultiplyDp(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                                case Int8Isa.AdvSimd: MultiplyAdvSimd(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-#endif
-                                default: MultiplyScalar(tile, p.Runs, p.RunBytes, w, tileAcc, flip); break;
-                            }
-                        }
-                    }
+                    else MultiplyTiles(isa, (byte**)table + (p.Gathered ? 0 : t0 * p.Runs * Tile), p.Runs, p.RunBytes, w, acc, flip, tEnd - t0, pixels - t0 * Tile);
                     for (int e = b; e < Math.Min(b + step, p.Blocks); e++)
                     {
                         int* blockAcc = acc + (e - b) * Tile * Block;
@@ -314,6 +294,41 @@ public static partial class QConv2d
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The accumulators of <paramref name="tiles"/> consecutive tiles of the table, of which the first
+    /// <paramref name="held"/> pixels are real (more than the tiles hold but for the layer's last batch): the one dispatch
+    /// point of the dense micro-kernels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MultiplyTiles(Int8Isa isa, byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles, int held)
+    {
+        switch (isa)
+        {
+#if KERNELS_X64
+            case Int8Isa.AvxVnni:
+                int last = held - (tiles - 1) * Tile;
+                if (last > FewPixels)
+                {
+                    MultiplyAvxVnni(rows, runs, runBytes, w, acc, flip, tiles);
+                    break;
+                }
+                // A last tile of FewPixels or fewer real pixels goes pixel by pixel.
+                MultiplyAvxVnni(rows, runs, runBytes, w, acc, flip, tiles - 1);
+                rows += (tiles - 1) * runs * Tile;
+                acc += (tiles - 1) * Tile * Block;
+                for (int j = 0; j < last; j++) MultiplyAvxVnniPixel(rows + j, runs, runBytes, w, acc + j * Block, flip);
+                break;
+            case Int8Isa.Avx512BW: MultiplyAvx512BW(rows, runs, runBytes, w, acc, flip, tiles); break;
+            case Int8Isa.Avx2: MultiplyAvx2(rows, runs, runBytes, w, acc, flip, tiles); break;
+#endif
+#if KERNELS_ARM64
+            case Int8Isa.Dp: MultiplyDp(rows, runs, runBytes, w, acc, flip, tiles); break;
+            case Int8Isa.AdvSimd: MultiplyAdvSimd(rows, runs, runBytes, w, acc, flip, tiles); break;
+#endif
+            default: MultiplyScalar(rows, runs, runBytes, w, acc, flip, tiles); break;
         }
     }
 
@@ -492,18 +507,25 @@ public static partial class QConv2d
         }
     }
 
-    /// <summary>acc[j·16 + o] = Σ over the runs and their bytes of x·w for one block: the portable reference of the micro-kernels.</summary>
+    /// <summary>
+    /// acc[j·16 + o] = Σ over the runs and their bytes of x·w for one block, for each of <paramref name="tiles"/> tiles
+    /// (their accumulators Tile·16 apart): the portable reference of the micro-kernels. Every micro-kernel takes its tiles
+    /// in one call: for a short reduction (a 1×1 layer over 16 channels) a call per tile cost as much as its products.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyScalar(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip)
+    private static unsafe void MultiplyScalar(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        new Span<int>(acc, Tile * Block).Clear();
-        for (int run = 0; run < runs; run++, rows += Tile, w += runBytes * Block)
-            for (int j = 0; j < Tile; j++)
-                for (int c = 0; c < runBytes; c++)
-                {
-                    int x = rows[j][c] ^ flip;
-                    for (int o = 0; o < Block; o++) acc[j * Block + o] += x * w[(c / 4 * Block + o) * 4 + c % 4];
-                }
+        for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first)
+        {
+            new Span<int>(acc, Tile * Block).Clear();
+            for (int run = 0; run < runs; run++, rows += Tile, w += runBytes * Block)
+                for (int j = 0; j < Tile; j++)
+                    for (int c = 0; c < runBytes; c++)
+                    {
+                        int x = rows[j][c] ^ flip;
+                        for (int o = 0; o < Block; o++) acc[j * Block + o] += x * w[(c / 4 * Block + o) * 4 + c % 4];
+                    }
+        }
     }
 
     /// <summary>The depthwise accumulators of 16 channels from <paramref name="first"/> for a tile, without SIMD.</summary>

@@ -27,6 +27,8 @@ public class QConv2dTests
         // Last tiles of one and two pixels (49 = 8·6 + 1, 20 = 3·6 + 2), which take the one-pixel micro-kernel.
         { 64, 7, 7, 32, 3, 1, 1, 1, 1 },
         { 20, 4, 5, 24, 1, 1, 1, 0, 1 },
+        // A last tile of one pixel after four whole ones in the same call, over nine runs.
+        { 16, 5, 5, 16, 3, 1, 1, 1, 1 },
         // Output rows of whole tiles, every window inside: the table's row-at-a-time fill, and its wrap to the next row.
         { 8, 3, 12, 16, 1, 1, 1, 0, 1 },
         { 4, 7, 25, 16, 3, 2, 1, 0, 1 },
