@@ -15,9 +15,9 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAdvSimd(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
+        uint f = flip * 0x01010101u;
         for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first, rows += runs * Tile)
         {
-            uint f = flip * 0x01010101u;
             // Two pixels at a time keep their 16 accumulators, 4 weight vectors and 2 broadcasts in the 32 registers.
             for (int j = 0; j < Tile; j += 2)
             {

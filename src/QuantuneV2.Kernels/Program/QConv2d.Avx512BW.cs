@@ -14,11 +14,11 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx512BW(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
+        uint f = flip * 0x01010101u;
         for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first)
         {
             Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
             Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
-            uint f = flip * 0x01010101u;
             for (int run = 0; run < runs; run++, rows += Tile)
             {
                 byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];

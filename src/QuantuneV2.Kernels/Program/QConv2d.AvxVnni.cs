@@ -13,11 +13,11 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvxVnni(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
+        var f = Vector256.Create(flip);
         for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first)
         {
             Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
             Vector256<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
-            var f = Vector256.Create(flip);
             for (int run = 0; run < runs; run++, rows += Tile)
             {
                 byte* x0 = rows[0], x1 = rows[1], x2 = rows[2], x3 = rows[3], x4 = rows[4], x5 = rows[5];
