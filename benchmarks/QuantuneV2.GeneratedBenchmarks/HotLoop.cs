@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace QuantuneV2.GeneratedBenchmarks;
+
+/// <summary>
+/// "loop MODEL [ROUNDS] [FILTER]": each variant of one model (ORT fp32, ORT int8, generated all-int8 and mixed) timed
+/// call by call with a Stopwatch, ROUNDS calls after 20 of warm-up, min / median / mean per variant. The variants take
+/// turns call by call (caches cold for each), unless FILTER keeps one: then it runs alone, hot. A quick look between
+/// BenchmarkDotNet runs; the claims in docs/benchmarks.md come from BenchmarkDotNet.
+/// </summary>
+internal static class HotLoop
+{
+    public static void Run(string[] args)
+    {
+        string model = args[1];
+        int rounds = args.Length > 2 ? int.Parse(args[2]) : 200;
+        var image = BenchmarkModels.Image();
+        using var ortFp32 = BenchmarkModels.Ort(model, int8: false, threads: 1);
+        using var ortInt8 = BenchmarkModels.Ort(model, int8: true, threads: 1);
+        var input = BenchmarkModels.OrtInput(ortFp32, image);
+        var generated = BenchmarkModels.Classes[model];
+        var output = new float[generated.Outputs];
+        var variants = new (string Name, Action Run)[]
+        {
+            ("ORT fp32", () => BenchmarkModels.Run(ortFp32, input)),
+            ("ORT int8", () => BenchmarkModels.Run(ortInt8, input)),
+            ("generated all-int8", () => generated.Int8(image, output)),
+            ("generated mixed", () => generated.Mixed(image, output)),
+        };
+        if (args.Length > 3) variants = [.. variants.Where(v => v.Name.Contains(args[3]))];
+        var times = variants.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < 20 + rounds; round++)
+            for (int i = 0; i < variants.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                variants[i].Run();
+                if (round >= 20) times[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        for (int i = 0; i < variants.Length; i++)
+        {
+            var sorted = times[i].Order().ToArray();
+            Console.WriteLine($"{variants[i].Name,-20} min {sorted[0],7:F3}  median {sorted[sorted.Length / 2],7:F3}  mean {sorted.Average(),7:F3} ms");
+        }
+    }
+}
