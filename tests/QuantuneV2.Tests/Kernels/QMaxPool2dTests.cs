@@ -2,7 +2,7 @@ using QuantuneV2.Kernels.Program;
 
 namespace QuantuneV2.Tests.Kernels;
 
-/// <summary>The int8 max pool against the definition computed here, on channels-last values: vector and tail channels, pads, strides, dilations, both types.</summary>
+/// <summary>The int8 max pool against the definition computed here, on channels-last values: vector and tail channels, pads, strides, dilations, ceil mode, both types.</summary>
 public class QMaxPool2dTests
 {
     [Theory]
@@ -12,9 +12,13 @@ public class QMaxPool2dTests
     [InlineData(64, 6, 6, 2, 2, 1, 0, true)]
     [InlineData(33, 7, 8, 3, 1, 2, 2, true)]
     [InlineData(48, 7, 7, 3, 2, 1, 1, false)]
-    public void MatchesTheDefinition(int c, int h, int w, int k, int stride, int dilation, int pad, bool signed)
+    [InlineData(64, 8, 10, 3, 2, 1, 0, false, true)]
+    [InlineData(17, 6, 6, 2, 3, 1, 1, true, true)]
+    public void MatchesTheDefinition(int c, int h, int w, int k, int stride, int dilation, int pad, bool signed, bool ceil = false)
     {
-        int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+        // Ceil mode adds a last window that reaches past the input and its padding.
+        int span = dilation * (k - 1) + 1, round = ceil ? stride - 1 : 0;
+        int oh = (h + 2 * pad - span + round) / stride + 1, ow = (w + 2 * pad - span + round) / stride + 1;
         var a = new QMaxPool2d.Args
         {
             N = 2, C = c, H = h, W = w, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
