@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Microsoft.ML.OnnxRuntime;
 
 namespace QuantuneV2.GeneratedBenchmarks;
 
@@ -11,11 +10,8 @@ namespace QuantuneV2.GeneratedBenchmarks;
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
 [Config(typeof(InProcessConfig))]
-public class GeneratedModelBenchmarks
+public class GeneratedModelBenchmarks : OrtComparison
 {
-    private InferenceSession _ortFp32 = null!, _ortInt8 = null!;
-    private NamedOnnxValue[] _ortInput = null!;
-    private float[] _image = [], _output = [];
     private (BenchmarkModels.Infer Int8, BenchmarkModels.Infer Mixed, BenchmarkModels.Infer Fp32, int Outputs) _generated;
 
     [Params("resnet18", "resnet50", "mobilenetv2", "squeezenet")]
@@ -24,26 +20,9 @@ public class GeneratedModelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _ortFp32 = BenchmarkModels.Ort(Model, int8: false, threads: 1);
-        _ortInt8 = BenchmarkModels.Ort(Model, int8: true, threads: 1);
-        _image = BenchmarkModels.Image();
-        _ortInput = BenchmarkModels.OrtInput(_ortFp32, _image);
         _generated = BenchmarkModels.Classes[Model];
-        _output = new float[_generated.Outputs];
+        SetUp(Model, _generated.Outputs);
     }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _ortFp32.Dispose();
-        _ortInt8.Dispose();
-    }
-
-    [Benchmark(Baseline = true, Description = "ORT fp32")]
-    public float OrtFp32() => BenchmarkModels.Run(_ortFp32, _ortInput);
-
-    [Benchmark(Description = "ORT int8 (QDQ)")]
-    public float OrtInt8() => BenchmarkModels.Run(_ortInt8, _ortInput);
 
     [Benchmark(Description = "generated all-int8")]
     public float GeneratedInt8() => Run(_generated.Int8);
@@ -53,10 +32,4 @@ public class GeneratedModelBenchmarks
 
     [Benchmark(Description = "generated fp32")]
     public float GeneratedFp32() => Run(_generated.Fp32);
-
-    private float Run(BenchmarkModels.Infer infer)
-    {
-        infer(_image, _output);
-        return _output[0];
-    }
 }
