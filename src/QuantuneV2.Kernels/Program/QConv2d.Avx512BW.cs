@@ -8,7 +8,7 @@ public static partial class QConv2d
 {
     /// <summary>
     /// The micro-kernel on AVX-512BW: as <see cref="MultiplyAvx2"/> on 512-bit vectors (.NET 10 exposes no 512-bit
-    /// VPDPBUSD without AVX10). The 64 weight bytes of a group widen to two vectors of 32 s16 (8 channels × 4 each), so
+    /// VPDPBUSD). The 64 weight bytes of a group widen to two vectors of 32 s16 (8 channels × 4 each), so
     /// a pixel takes 2 VPMADDWD per group and the 6 pixels of the tile keep their 12 accumulators in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
