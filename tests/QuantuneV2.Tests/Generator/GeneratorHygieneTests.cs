@@ -87,14 +87,20 @@ public class GeneratorHygieneTests
                     Net.Infer(x, y);
                     Net.Infer(batch, ys, 2);
                     Net.Infer(tensorIn, tensorOut);
-                    long before = System.GC.GetAllocatedBytesForCurrentThread();
-                    for (int i = 0; i < 3; i++)
+                    // The least of five batches: a tier-up landing inside one batch can allocate on this thread (a few
+                    // KB, the runtime's, measured once in a loaded CI run), while an allocation per call shows in all five.
+                    long allocated = long.MaxValue;
+                    for (int batchRun = 0; batchRun < 5; batchRun++)
                     {
-                        Net.Infer(x, y);
-                        Net.Infer(batch, ys, 2);
-                        Net.Infer(tensorIn, tensorOut);
+                        long before = System.GC.GetAllocatedBytesForCurrentThread();
+                        for (int i = 0; i < 3; i++)
+                        {
+                            Net.Infer(x, y);
+                            Net.Infer(batch, ys, 2);
+                            Net.Infer(tensorIn, tensorOut);
+                        }
+                        allocated = System.Math.Min(allocated, System.GC.GetAllocatedBytesForCurrentThread() - before);
                     }
-                    long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
                     bool same = System.MemoryExtensions.SequenceEqual(y, yt) && System.MemoryExtensions.SequenceEqual<float>(y, System.MemoryExtensions.AsSpan(ys, 0, 10)) && System.MemoryExtensions.SequenceEqual<float>(y, System.MemoryExtensions.AsSpan(ys, 10, 10));
                     return [allocated, same ? 1 : 0, Net.LayerCount, Net.Int8LayerCount, Net.Fp32Layers.Count];
                 }
