@@ -15,6 +15,8 @@ public static class ConvLayers
         ["7x7/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 7, stride: 2, pad: 3),
         ["3x3/2 3->64 224x224"] = Conv2dGeometry.Create(3, 224, 224, 64, 3, stride: 2),
         ["dw3x3 144ch 56x56"] = Conv2dGeometry.Create(144, 56, 56, 144, 3, pad: 1, groups: 144),
+        ["3x3 128->128 28x28"] = Conv2dGeometry.Create(128, 28, 28, 128, 3, pad: 1),
+        ["3x3 256->256 14x14"] = Conv2dGeometry.Create(256, 14, 14, 256, 3, pad: 1),
         ["3x3 512->512 7x7"] = Conv2dGeometry.Create(512, 7, 7, 512, 3, pad: 1),
         ["1x1 16->96 112x112"] = Conv2dGeometry.Create(16, 112, 112, 96, 1),
         ["1x1 96->24 56x56"] = Conv2dGeometry.Create(96, 56, 56, 24, 1),

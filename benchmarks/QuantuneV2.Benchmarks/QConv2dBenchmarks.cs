@@ -20,8 +20,12 @@ public class QConv2dBenchmarks
     [ParamsSource(nameof(Isas))]
     public Int8Isa Isa { get; set; }
 
+    /// <summary>Whether 3×3 stride-1 layers take Winograd where the ISA does (<see cref="Int8Dispatch.Winograd"/>).</summary>
+    [Params(false, true)]
+    public bool Winograd { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _layer = new QConvLayers.Instance(ConvLayers.All[Layer], Isa);
+    public void Setup() => _layer = new QConvLayers.Instance(ConvLayers.All[Layer], Isa, Winograd);
 
     [Benchmark]
     public void QConv2d() => _layer.Run();

@@ -12,8 +12,9 @@ public static class QConvLayers
         private readonly QConv2d.Args _args;
         private readonly byte[] _arena;
         private readonly Int8Isa _isa;
+        private readonly bool _winograd;
 
-        public Instance(Conv2dGeometry g, Int8Isa isa)
+        public Instance(Conv2dGeometry g, Int8Isa isa, bool winograd)
         {
             var rng = new Random(42);
             int inputBytes = g.InChannels * g.InHeight * g.InWidth, outputBytes = g.OutChannels * g.OutHeight * g.OutWidth;
@@ -30,11 +31,12 @@ public static class QConvLayers
             _arena = new byte[_args.Y + outputBytes + 64];
             rng.NextBytes(_arena.AsSpan(0, inputBytes));
             _isa = isa;
+            _winograd = winograd;
         }
 
         public void Run()
         {
-            using (Int8Dispatch.Force(_isa)) QConv2d.Run(_args, _arena);
+            using (Int8Dispatch.Force(_isa, _winograd)) QConv2d.Run(_args, _arena);
         }
     }
 }

@@ -31,21 +31,35 @@ public enum Int8Isa
 /// </summary>
 public static class Int8Dispatch
 {
-    private static readonly AsyncLocal<Int8Isa?> s_forced = new();
+    private static readonly AsyncLocal<(Int8Isa Isa, bool Winograd)?> s_forced = new();
 
     /// <summary>Every path this machine can run, in order of preference.</summary>
     public static IReadOnlyList<Int8Isa> Supported { get; } = [.. Enum.GetValues<Int8Isa>().Where(IsSupported)];
 
     public static Int8Isa Detected { get; } = Supported[^1];
 
-    public static Int8Isa Current => s_forced.Value ?? Detected;
+    public static Int8Isa Current => s_forced.Value?.Isa ?? Detected;
 
-    /// <summary>Test hook: the kernels take <paramref name="isa"/> on this async flow until disposed.</summary>
-    public static IDisposable Force(Int8Isa isa)
+    /// <summary>
+    /// Whether this machine runs the Winograd 3×3 kernels (QConv2d.Winograd.Avx512BW.cs): where AVX-512BW runs, for the
+    /// paths whose other layers use 512-bit epilogues (<see cref="Int8Isa.AvxVnni"/> and <see cref="Int8Isa.Avx512BW"/>).
+    /// </summary>
+#if KERNELS_X64
+    public static bool WinogradSupported { get; } = Avx512BW.IsSupported;
+#else
+    public static bool WinogradSupported => false;
+#endif
+
+    /// <summary>Whether 3×3 stride-1 layers take Winograd on <paramref name="isa"/>.</summary>
+    public static bool Winograd(Int8Isa isa) =>
+        WinogradSupported && isa is Int8Isa.AvxVnni or Int8Isa.Avx512BW && (s_forced.Value?.Winograd ?? true);
+
+    /// <summary>Test hook: the kernels take <paramref name="isa"/> (and Winograd where it applies, unless <paramref name="winograd"/> is false) on this async flow until disposed.</summary>
+    public static IDisposable Force(Int8Isa isa, bool winograd = true)
     {
         if (!IsSupported(isa)) throw new ArgumentOutOfRangeException(nameof(isa), isa, "this machine does not accelerate it");
         var previous = s_forced.Value;
-        s_forced.Value = isa;
+        s_forced.Value = (isa, winograd);
         return new Restore(previous);
     }
 
@@ -64,7 +78,7 @@ public static class Int8Dispatch
         _ => false,
     };
 
-    private sealed class Restore(Int8Isa? previous) : IDisposable
+    private sealed class Restore((Int8Isa, bool)? previous) : IDisposable
     {
         public void Dispose() => s_forced.Value = previous;
     }

@@ -175,6 +175,25 @@ public static partial class QConv2d
         /// <summary>Where weight (tap, input channel) goes in the reduction: its run's bytes, then its place in the run.</summary>
         public int ReductionIndex(int tap, int ic, Args a) => tap * (Gathered ? a.C : RunBytes) + ic;
 
+        /// <summary>A dense layer's weight (oc, ic, tap), read back from its packed layout.</summary>
+        public sbyte WeightAt(int oc, int ic, int tap, Args a)
+        {
+            int k = ReductionIndex(tap, ic, a);
+            return Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4];
+        }
+#if KERNELS_X64
+
+        private short[]? _winograd;
+
+        /// <summary>The Winograd weights (<see cref="TransformWinogradWeights"/>), made once on first use; threads that race make equal ones and keep the first.</summary>
+        public short[] WinogradWeights(Args a)
+        {
+            if (_winograd is { } made) return made;
+            Interlocked.CompareExchange(ref _winograd, TransformWinogradWeights(a, this), null);
+            return _winograd;
+        }
+#endif
+
         public bool Depthwise { get; }
         /// <summary>
         /// Whether the windows are copied whole (taps, then channels, as the input holds each kernel row) and reduce as one

@@ -36,12 +36,27 @@ public static partial class QConv2d
         internal Packed PackedLayer => _packed ??= Packed.For(this);
     }
 
-    /// <summary>Groups of one and depthwise convolutions take the packed path on the best ISA (<see cref="Int8Dispatch"/>); other grouped ones the direct loops.</summary>
+    /// <summary>
+    /// Groups of one and depthwise convolutions take the packed path on the best ISA (<see cref="Int8Dispatch"/>), 3×3
+    /// stride-1 ones Winograd where the dispatch says so; other grouped ones the direct loops.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(Args a, Span<byte> arena)
     {
-        if (IsPacked(a)) RunPacked(a, arena, Int8Dispatch.Current);
-        else RunDirect(a, arena);
+        if (!IsPacked(a))
+        {
+            RunDirect(a, arena);
+            return;
+        }
+        var isa = Int8Dispatch.Current;
+#if KERNELS_X64
+        if (Int8Dispatch.Winograd(isa) && IsWinograd(a))
+        {
+            RunWinograd(a, arena);
+            return;
+        }
+#endif
+        RunPacked(a, arena, isa);
     }
 
     /// <summary>Whether a layer takes the packed path (groups of one and depthwise), whose weights <see cref="Pack"/> packs.</summary>

@@ -36,7 +36,27 @@ public class QConv2dTests
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
         { 2, 6, 13, 20, 5, 1, 1, 0, 1 },
+        // Winograd (at least 64 tiles of 2×2 outputs): channels not a multiple of 16 and a partial second block of 32
+        // output channels; no padding (odd output rows); padding of 2; batches of tile rows (256 channels over 10 tile
+        // rows); the largest sums (1024 channels).
+        { 40, 16, 17, 40, 3, 1, 1, 1, 1 },
+        { 36, 19, 18, 16, 3, 1, 1, 0, 1 },
+        { 32, 14, 15, 48, 3, 1, 1, 2, 1 },
+        { 256, 20, 19, 33, 3, 1, 1, 1, 1 },
+        { 1024, 16, 16, 16, 3, 1, 1, 1, 1 },
     };
+
+    /// <summary>Every path this machine runs: each ISA, and those that take Winograd for 3×3 stride-1 layers without it too.</summary>
+    public static IEnumerable<(Int8Isa Isa, bool Winograd)> Paths() =>
+        Int8Dispatch.Supported.SelectMany(isa => Int8Dispatch.Winograd(isa) ? new[] { (isa, true), (isa, false) } : [(isa, false)]);
+
+    [Fact]
+    public void TheShapesCoverWinograd()
+    {
+        var winograd = Shapes().Select(row => ((ITheoryDataRow)row).GetData().Cast<int>().ToArray())
+            .Count(v => QConv2d.IsWinograd(Layer(new Random(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false, false)));
+        Assert.True(winograd >= 5, $"only {winograd} shapes take Winograd");
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -60,11 +80,11 @@ public class QConv2dTests
 
             var expected = (byte[])arena.Clone();
             QConv2d.RunDirect(a, expected);
-            foreach (var isa in Int8Dispatch.Supported)
+            foreach (var (isa, winograd) in Paths())
             {
                 var actual = (byte[])arena.Clone();
-                using (Int8Dispatch.Force(isa)) QConv2d.Run(a, actual);
-                Assert.True(expected.AsSpan(a.Y, yBytes).SequenceEqual(actual.AsSpan(a.Y, yBytes)), $"{isa} differs (x signed {xSigned}, residual {residual}, extreme {extreme})");
+                using (Int8Dispatch.Force(isa, winograd)) QConv2d.Run(a, actual);
+                Assert.True(expected.AsSpan(a.Y, yBytes).SequenceEqual(actual.AsSpan(a.Y, yBytes)), $"{isa} (Winograd {winograd}) differs (x signed {xSigned}, residual {residual}, extreme {extreme})");
             }
         }
     }
@@ -88,16 +108,16 @@ public class QConv2dTests
         var dense = (byte[])arena.Clone();
         QConv2d.RunDirect(a, dense);
         a.YStride = yStride;
-        foreach (var isa in Int8Dispatch.Supported)
+        foreach (var (isa, winograd) in Paths())
         {
             var actual = (byte[])arena.Clone();
             actual.AsSpan(a.Y, pixels * yStride).Fill(0xA5);
-            using (Int8Dispatch.Force(isa)) QConv2d.Run(a, actual);
+            using (Int8Dispatch.Force(isa, winograd)) QConv2d.Run(a, actual);
             for (int p = 0; p < pixels; p++)
             {
                 var row = actual.AsSpan(a.Y + p * yStride, yStride);
-                Assert.True(dense.AsSpan(a.Y + p * oc, oc).SequenceEqual(row[..oc]), $"{isa}: pixel {p} differs");
-                Assert.True(row[oc..].IndexOfAnyExcept((byte)0xA5) < 0, $"{isa}: pixel {p} wrote past its channels");
+                Assert.True(dense.AsSpan(a.Y + p * oc, oc).SequenceEqual(row[..oc]), $"{isa} (Winograd {winograd}): pixel {p} differs");
+                Assert.True(row[oc..].IndexOfAnyExcept((byte)0xA5) < 0, $"{isa} (Winograd {winograd}): pixel {p} wrote past its channels");
             }
         }
     }

@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace QuantuneV2.Kernels.Program;
+
+/// <summary>
+/// The 3×3 stride-1 convolution as Winograd F(2×2, 3×3) in integers, on AVX-512BW: 16 products per 2×2 output tile and
+/// channel pair instead of 36, exact. Each 4×4 input patch d (uint8, flipped as for VPDPBUSD) becomes V = Bᵀ d B, each
+/// 3×3 kernel g becomes U = G′ g G′ᵀ with G′ = 2G (integers), and Aᵀ (Σ_c U ⊙ V) A = 4·Σ x·w. V lies in [−765, 1020]
+/// and U in [−1152, 1152], so both fit s16 and VPMADDWD multiplies them into int32 without rounding; the sums wrap
+/// modulo 2³² at worst, which cannot change a result whose true value (4·acc) fits in int32 (<see cref="IsWinograd"/>),
+/// so the shift by 2 gives the same acc as the direct path and the epilogue is <see cref="EpilogueAvx512"/>.
+/// .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits multiplies 32 s16 pairs, and with 16 products for 36 MACs
+/// the 3×3 layers go past the 256-bit VPDPBUSD ceiling (docs/kernels.md).
+/// </summary>
+public static partial class QConv2d
+{
+    /// <summary>Output channels per matrix-product block: two 512-bit accumulators per tile.</summary>
+    private const int WinogradBlock = 32;
+
+    /// <summary>Bytes of transformed inputs per batch of tile rows: small enough to stay in L2 while each block reads them.</summary>
+    private const int WinogradBatchBytes = 256 * 1024;
+
+    [ThreadStatic] private static byte[]? t_winogradImage, t_winogradInputs, t_winogradProducts, t_winogradRows;
+
+    /// <summary>Fewer input channels leave the transforms more work than the products save (`quick`: 16 → 64 at 55×55 took 0.19 ms against 0.15 direct).</summary>
+    private const int WinogradMinChannels = 32;
+
+    /// <summary>
+    /// Fewer output tiles use each byte of U too few times (tiles / 2 multiply-adds) to hide its streaming from memory
+    /// inside a model (`profile` of ResNet18: 512 → 512 at 7×7, 16 tiles, took 1.0 ms against 0.6 direct; 256 → 256 at
+    /// 14×14, 49 tiles, tied; 128 → 128 at 28×28, 196 tiles, gained).
+    /// </summary>
+    private const int WinogradMinTiles = 64;
+
+    /// <summary>
+    /// Whether a layer takes the Winograd path where AVX-512BW runs: 3×3, stride and dilation 1, groups of one, at least
+    /// <see cref="WinogradMinChannels"/> input channels and <see cref="WinogradMinTiles"/> tiles of 2×2 outputs, and
+    /// 4·|acc| &lt; 2³¹ for any input (4·9·C·255·128).
+    /// </summary>
+    internal static bool IsWinograd(Args a) =>
+        a.Group == 1 && a.KH == 3 && a.KW == 3 && a.SH == 1 && a.SW == 1 && a.DH == 1 && a.DW == 1
+        && a.C >= WinogradMinChannels && (a.OH + 1) / 2 * ((a.OW + 1) / 2) >= WinogradMinTiles && 4L * 9 * a.C * 255 * 128 < int.MaxValue;
+
+    /// <summary>
+    /// U for every block of 32 output channels, position ξ of the 4×4 tile and pair of input channels:
+    /// <c>[OC/32][16][C16/2][32][2]</c> s16, zero for padded channels. Made on first use from the packed weights (the
+    /// layout the build wrote for the other paths): it is 3.6× their size, for CPUs with AVX-512 only.
+    /// </summary>
+    private static short[] TransformWinogradWeights(Args a, Packed p)
+    {
+        int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
+        var u = new short[blocks * 16 * pairs * WinogradBlock * 2];
+        Span<int> g = stackalloc int[9], t = stackalloc int[12];
+        for (int oc = 0; oc < a.OC; oc++)
+            for (int ic = 0; ic < a.C; ic++)
+            {
+                for (int tap = 0; tap < 9; tap++) g[tap] = p.WeightAt(oc, ic, tap, a);
+                // t = G′ g (4×3), then U = t G′ᵀ (4×4); G′ = [[2,0,0],[1,1,1],[1,−1,1],[0,0,2]].
+                for (int j = 0; j < 3; j++)
+                {
+                    t[j] = 2 * g[j];
+                    t[3 + j] = g[j] + g[3 + j] + g[6 + j];
+                    t[6 + j] = g[j] - g[3 + j] + g[6 + j];
+                    t[9 + j] = 2 * g[6 + j];
+                }
+                for (int i = 0; i < 4; i++)
+                {
+                    int t0 = t[3 * i], t1 = t[3 * i + 1], t2 = t[3 * i + 2];
+                    ReadOnlySpan<int> row = [2 * t0, t0 + t1 + t2, t0 - t1 + t2, 2 * t2];
+                    for (int j = 0; j < 4; j++)
+                        u[((((oc / WinogradBlock) * 16 + 4 * i + j) * pairs + ic / 2) * WinogradBlock + oc % WinogradBlock) * 2 + ic % 2] = (short)row[j];
+                }
+            }
+        return u;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RunWinograd(Args a, Span<byte> arena)
+    {
+        var p = a.PackedLayer;
+        short[] weights = p.WinogradWeights(a);
+        int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + 1) / 2, tilesY = (a.OH + 1) / 2;
+        int paddedW = 2 * tilesX + 2, paddedH = 2 * tilesY + 2, rowWidth = 2 * tilesX;
+        int rowsPerBatch = Math.Clamp(WinogradBatchBytes / (tilesX * c16 * 32), 1, tilesY);
+        int batchTiles = rowsPerBatch * tilesX, batchTiles6 = (batchTiles + Tile - 1) / Tile * Tile;
+        int blocks = (a.OC + WinogradBlock - 1) / WinogradBlock, pixels = a.OH * a.OW;
+        byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        byte* image = Pinned(ref t_winogradImage, paddedH * paddedW * c16);
+        short* inputs = (short*)Pinned(ref t_winogradInputs, 16 * batchTiles6 * c16 * sizeof(short));
+        int* products = (int*)Pinned(ref t_winogradProducts, 16 * batchTiles6 * WinogradBlock * sizeof(int));
+        int* rows = (int*)Pinned(ref t_winogradRows, 2 * rowsPerBatch * rowWidth * Block * sizeof(int));
+        fixed (byte* x = arena)
+        fixed (short* u = weights)
+        {
+            for (int n = 0; n < a.N; n++)
+            {
+                WinogradPadImage(a, x + a.X + (nint)n * a.H * a.W * a.C, image, paddedH, paddedW, c16, flip);
+                for (int ty0 = 0; ty0 < tilesY; ty0 += rowsPerBatch)
+                {
+                    int batchRows = Math.Min(rowsPerBatch, tilesY - ty0), tiles = batchRows * tilesX;
+                    WinogradInputs(image + (nint)2 * ty0 * paddedW * c16, paddedW, c16, tilesX, tiles, inputs);
+                    // A block's weights serve the batch's tiles position by position; then its two halves of 16 channels
+                    // go through the output transform and the epilogue.
+                    for (int ob = 0; ob < blocks; ob++)
+                    {
+                        for (int xi = 0; xi < 16; xi++)
+                            WinogradProducts(inputs + xi * c16, c16, u + (ob * 16 + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (tiles + Tile - 1) / Tile * Tile);
+                        for (int half = 0; half < 2 && 2 * ob + half < p.Blocks; half++)
+                        {
+                            WinogradOutputs(products + half * Block, tilesX, tiles, rows, rowWidth);
+                            for (int r = 0; r < 2 * batchRows && 2 * ty0 + r < a.OH; r++)
+                                EpilogueAvx512(a, x, p.Bias, p.Multiplier, rows + r * rowWidth * Block, n * pixels + (2 * ty0 + r) * a.OW, a.OW, 2 * ob + half);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One image into <paramref name="image"/>: flipped, each pixel's channels C16 apart, zero points (flipped) where
+    /// the 4×4 patches of the output tiles reach past the input. The padded channels' bytes meet zero weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WinogradPadImage(Args a, byte* input, byte* image, int paddedH, int paddedW, int c16, byte flip)
+    {
+        int c = a.C, w = a.W, h = a.H, padTop = a.PadTop, padLeft = a.PadLeft;
+        byte zero = (byte)(a.XZero ^ flip);
+        var f = Vector128.Create(flip);
+        for (int y = 0; y < paddedH; y++)
+        {
+            int iy = y - padTop;
+            byte* line = image + (nint)y * paddedW * c16;
+            if ((uint)iy >= (uint)h)
+            {
+                new Span<byte>(line, paddedW * c16).Fill(zero);
+                continue;
+            }
+            byte* from = input + (nint)iy * w * c;
+            for (int xo = 0; xo < paddedW; xo++, line += c16)
+            {
+                int ix = xo - padLeft;
+                if ((uint)ix >= (uint)w)
+                {
+                    new Span<byte>(line, c).Fill(zero);
+                    continue;
+                }
+                byte* pixel = from + ix * c;
+                int ch = 0;
+                for (; ch + 16 <= c; ch += 16) (Vector128.Load(pixel + ch) ^ f).Store(line + ch);
+                for (; ch < c; ch++) line[ch] = (byte)(pixel[ch] ^ flip);
+            }
+        }
+    }
+
+    /// <summary>
+    /// V = Bᵀ d B of <paramref name="tiles"/> tiles (row-major, <paramref name="tilesX"/> per row) from the padded image,
+    /// 16 channels at a time: <c>inputs[tile][ξ][C16]</c> s16, ξ = 4i + j. Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WinogradInputs(byte* image, int paddedW, int c16, int tilesX, int tiles, short* inputs)
+    {
+        nint line = (nint)paddedW * c16;
+        for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
+        {
+            byte* patch = image + ty * 2 * line + tx * 2 * c16;
+            short* to = inputs + (nint)t * 16 * c16;
+            for (int ch = 0; ch < c16; ch += 16)
+            {
+                // Bᵀ d: r_ij per column j, then each row i times B.
+                byte* q = patch + ch;
+                var d00 = Avx2.ConvertToVector256Int16(q);
+                var d01 = Avx2.ConvertToVector256Int16(q + c16);
+                var d02 = Avx2.ConvertToVector256Int16(q + 2 * c16);
+                var d03 = Avx2.ConvertToVector256Int16(q + 3 * c16);
+                var d10 = Avx2.ConvertToVector256Int16(q + line);
+                var d11 = Avx2.ConvertToVector256Int16(q + line + c16);
+                var d12 = Avx2.ConvertToVector256Int16(q + line + 2 * c16);
+                var d13 = Avx2.ConvertToVector256Int16(q + line + 3 * c16);
+                var d20 = Avx2.ConvertToVector256Int16(q + 2 * line);
+                var d21 = Avx2.ConvertToVector256Int16(q + 2 * line + c16);
+                var d22 = Avx2.ConvertToVector256Int16(q + 2 * line + 2 * c16);
+                var d23 = Avx2.ConvertToVector256Int16(q + 2 * line + 3 * c16);
+                var d30 = Avx2.ConvertToVector256Int16(q + 3 * line);
+                var d31 = Avx2.ConvertToVector256Int16(q + 3 * line + c16);
+                var d32 = Avx2.ConvertToVector256Int16(q + 3 * line + 2 * c16);
+                var d33 = Avx2.ConvertToVector256Int16(q + 3 * line + 3 * c16);
+                short* v = to + ch;
+                StoreInputRow(v, c16, d00 - d20, d01 - d21, d02 - d22, d03 - d23);
+                StoreInputRow(v + 4 * c16, c16, d10 + d20, d11 + d21, d12 + d22, d13 + d23);
+                StoreInputRow(v + 8 * c16, c16, d20 - d10, d21 - d11, d22 - d12, d23 - d13);
+                StoreInputRow(v + 12 * c16, c16, d10 - d30, d11 - d31, d12 - d32, d13 - d33);
+            }
+        }
+    }
+
+    /// <summary>One row of Bᵀ d times B, stored at positions 4i … 4i + 3 (<paramref name="c16"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreInputRow(short* to, int c16, Vector256<short> r0, Vector256<short> r1, Vector256<short> r2, Vector256<short> r3)
+    {
+        (r0 - r2).Store(to);
+        (r1 + r2).Store(to + c16);
+        (r2 - r1).Store(to + 2 * c16);
+        (r1 - r3).Store(to + 3 * c16);
+    }
+
+    /// <summary>
+    /// For one position ξ and one block of 32 output channels: products[tile][ξ][32] = Σ over the channel pairs of
+    /// V[tile][ξ][pair] · U[pair][32] (VPMADDWD), 6 tiles × 32 channels in 12 accumulators; <paramref name="v"/> and
+    /// <paramref name="products"/> point at position ξ of the first tile. <paramref name="tiles"/> is a multiple of 6 (the
+    /// tiles past a batch's are computed and never read).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WinogradProducts(short* v, int c16, short* u, int* products, int tiles)
+    {
+        int pairs = c16 / 2, vStride = 16 * c16;
+        for (int t = 0; t < tiles; t += Tile, v += Tile * vStride, products += Tile * 16 * WinogradBlock)
+        {
+            Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+            Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+            int* x0 = (int*)v, x1 = (int*)(v + vStride), x2 = (int*)(v + 2 * vStride), x3 = (int*)(v + 3 * vStride), x4 = (int*)(v + 4 * vStride), x5 = (int*)(v + 5 * vStride);
+            short* w = u;
+            for (int k = 0; k < pairs; k++, w += 2 * WinogradBlock)
+            {
+                var w0 = Avx512F.LoadVector512(w);
+                var w1 = Avx512F.LoadVector512(w + WinogradBlock);
+                var b = Vector512.Create(x0[k]).AsInt16();
+                a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(x1[k]).AsInt16();
+                a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(x2[k]).AsInt16();
+                a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(x3[k]).AsInt16();
+                a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(x4[k]).AsInt16();
+                a40 = Avx512F.Add(a40, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a41 = Avx512F.Add(a41, Avx512BW.MultiplyAddAdjacent(b, w1));
+                b = Vector512.Create(x5[k]).AsInt16();
+                a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
+                a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
+            }
+            const int next = 16 * WinogradBlock;
+            Avx512F.Store(products, a00);
+            Avx512F.Store(products + 16, a01);
+            Avx512F.Store(products + next, a10);
+            Avx512F.Store(products + next + 16, a11);
+            Avx512F.Store(products + 2 * next, a20);
+            Avx512F.Store(products + 2 * next + 16, a21);
+            Avx512F.Store(products + 3 * next, a30);
+            Avx512F.Store(products + 3 * next + 16, a31);
+            Avx512F.Store(products + 4 * next, a40);
+            Avx512F.Store(products + 4 * next + 16, a41);
+            Avx512F.Store(products + 5 * next, a50);
+            Avx512F.Store(products + 5 * next + 16, a51);
+        }
+    }
+
+    /// <summary>
+    /// Y = Aᵀ M A / 4 for 16 channels of each tile (<paramref name="products"/> points at them in the first tile's
+    /// position 0), into two output rows per tile row: <c>rows[row][column][16]</c> int32, <paramref name="rowWidth"/>
+    /// columns each. Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void WinogradOutputs(int* products, int tilesX, int tiles, int* rows, int rowWidth)
+    {
+        const int plane = WinogradBlock;
+        for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
+        {
+            int* m = products + t * 16 * WinogradBlock;
+            // s_0j = m_0j + m_1j + m_2j and s_1j = m_1j − m_2j − m_3j, per column j; then y_r0 = s_r0 + s_r1 + s_r2 and y_r1 = s_r1 − s_r2 − s_r3.
+            var m10 = Avx512F.LoadVector512(m + 4 * plane);
+            var m20 = Avx512F.LoadVector512(m + 8 * plane);
+            var s00 = Avx512F.LoadVector512(m) + m10 + m20;
+            var s10 = m10 - m20 - Avx512F.LoadVector512(m + 12 * plane);
+            var m11 = Avx512F.LoadVector512(m + 5 * plane);
+            var m21 = Avx512F.LoadVector512(m + 9 * plane);
+            var s01 = Avx512F.LoadVector512(m + plane) + m11 + m21;
+            var s11 = m11 - m21 - Avx512F.LoadVector512(m + 13 * plane);
+            var m12 = Avx512F.LoadVector512(m + 6 * plane);
+            var m22 = Avx512F.LoadVector512(m + 10 * plane);
+            var s02 = Avx512F.LoadVector512(m + 2 * plane) + m12 + m22;
+            var s12 = m12 - m22 - Avx512F.LoadVector512(m + 14 * plane);
+            var m13 = Avx512F.LoadVector512(m + 7 * plane);
+            var m23 = Avx512F.LoadVector512(m + 11 * plane);
+            var s03 = Avx512F.LoadVector512(m + 3 * plane) + m13 + m23;
+            var s13 = m13 - m23 - Avx512F.LoadVector512(m + 15 * plane);
+            int* y = rows + (ty * 2 * rowWidth + tx * 2) * Block;
+            Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s00 + s01 + s02, 2));
+            Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s01 - s02 - s03, 2));
+            y += rowWidth * Block;
+            Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s10 + s11 + s12, 2));
+            Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s11 - s12 - s13, 2));
+        }
+    }
+}
