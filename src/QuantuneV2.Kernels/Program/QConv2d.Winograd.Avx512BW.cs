@@ -19,7 +19,15 @@ public static partial class QConv2d
     /// <summary>Output channels per matrix-product block: two 512-bit accumulators per tile.</summary>
     private const int WinogradBlock = 32;
 
-    /// <summary>Bytes of transformed inputs per batch of tile rows: small enough to stay in L2 while each block reads them.</summary>
+    /// <summary>
+    /// A batch of tile rows holds at least this many tiles, so that U, which streams from memory once per batch, serves
+    /// 48 multiply-adds per byte at least; and beyond that as many as <see cref="WinogradBatchBytes"/> of V. Measured in
+    /// `profile` of VGG16: with batches of 256 KB alone, its 512 → 512 layers at 28×28 (14 tiles per batch) ran at
+    /// 250 G MAC/s; with 98 tiles, at 330.
+    /// </summary>
+    private const int WinogradBatchTiles = 96;
+
+    /// <summary>Bytes of transformed inputs per batch of tile rows, where that holds more tiles: V stays in L2 while each block reads it.</summary>
     private const int WinogradBatchBytes = 256 * 1024;
 
     [ThreadStatic] private static byte[]? t_winogradImage, t_winogradInputs, t_winogradProducts, t_winogradRows;
@@ -30,9 +38,9 @@ public static partial class QConv2d
     /// <summary>
     /// Fewer output tiles use each byte of U too few times (tiles / 2 multiply-adds) to hide its streaming from memory
     /// inside a model (`profile` of ResNet18: 512 → 512 at 7×7, 16 tiles, took 1.0 ms against 0.6 direct; 256 → 256 at
-    /// 14×14, 49 tiles, tied; 128 → 128 at 28×28, 196 tiles, gained).
+    /// 14×14, 49 tiles in one batch, 0.46 against 0.56).
     /// </summary>
-    private const int WinogradMinTiles = 64;
+    private const int WinogradMinTiles = 40;
 
     /// <summary>
     /// Whether a layer takes the Winograd path where AVX-512BW runs: 3×3, stride and dilation 1, groups of one, at least
@@ -83,7 +91,7 @@ public static partial class QConv2d
         short[] weights = p.WinogradWeights(a);
         int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + 1) / 2, tilesY = (a.OH + 1) / 2;
         int paddedW = 2 * tilesX + 2, paddedH = 2 * tilesY + 2, rowWidth = 2 * tilesX;
-        int rowsPerBatch = Math.Clamp(WinogradBatchBytes / (tilesX * c16 * 32), 1, tilesY);
+        int rowsPerBatch = Math.Clamp(Math.Max(WinogradBatchBytes / (tilesX * c16 * 32), (WinogradBatchTiles + tilesX - 1) / tilesX), 1, tilesY);
         int batchTiles = rowsPerBatch * tilesX, batchTiles6 = (batchTiles + Tile - 1) / Tile * Tile;
         int blocks = (a.OC + WinogradBlock - 1) / WinogradBlock, pixels = a.OH * a.OW;
         byte flip = (byte)(a.XSigned ? 0x80 : 0);

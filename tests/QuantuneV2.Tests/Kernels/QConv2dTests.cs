@@ -36,12 +36,13 @@ public class QConv2dTests
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
         { 2, 6, 13, 20, 5, 1, 1, 0, 1 },
-        // Winograd (at least 64 tiles of 2×2 outputs): channels not a multiple of 16 and a partial second block of 32
-        // output channels; no padding (odd output rows); padding of 2; batches of tile rows (256 channels over 10 tile
-        // rows); the largest sums (1024 channels).
+        // Winograd (at least 40 tiles of 2×2 outputs): channels not a multiple of 16 and a partial second block of 32
+        // output channels; no padding (odd output rows); padding of 2; two batches of tile rows (17 rows of 17 tiles,
+        // 15 per batch); 256 channels; the largest sums (1024 channels).
         { 40, 16, 17, 40, 3, 1, 1, 1, 1 },
         { 36, 19, 18, 16, 3, 1, 1, 0, 1 },
         { 32, 14, 15, 48, 3, 1, 1, 2, 1 },
+        { 32, 34, 33, 24, 3, 1, 1, 1, 1 },
         { 256, 20, 19, 33, 3, 1, 1, 1, 1 },
         { 1024, 16, 16, 16, 3, 1, 1, 1, 1 },
     };
@@ -55,7 +56,7 @@ public class QConv2dTests
     {
         var winograd = Shapes().Select(row => ((ITheoryDataRow)row).GetData().Cast<int>().ToArray())
             .Count(v => QConv2d.IsWinograd(Layer(new Random(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false, false)));
-        Assert.True(winograd >= 5, $"only {winograd} shapes take Winograd");
+        Assert.True(winograd >= 6, $"only {winograd} shapes take Winograd");
     }
 
     [Theory]
