@@ -98,7 +98,8 @@ public static partial class QConv2d
         byte* image = Pinned(ref t_winogradImage, paddedH * paddedW * c16);
         short* inputs = (short*)Pinned(ref t_winogradInputs, 16 * batchTiles6 * c16 * sizeof(short));
         int* products = (int*)Pinned(ref t_winogradProducts, 16 * batchTiles6 * WinogradBlock * sizeof(int));
-        int* rows = (int*)Pinned(ref t_winogradRows, 2 * rowsPerBatch * rowWidth * Block * sizeof(int));
+        int halfRows = 2 * rowsPerBatch * rowWidth * Block;
+        int* rows = (int*)Pinned(ref t_winogradRows, 2 * halfRows * sizeof(int));
         fixed (byte* x = arena)
         fixed (short* u = weights)
         {
@@ -115,12 +116,11 @@ public static partial class QConv2d
                     {
                         for (int xi = 0; xi < 16; xi++)
                             WinogradProducts(inputs + xi * c16, c16, u + (ob * 16 + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (tiles + Tile - 1) / Tile * Tile);
-                        for (int half = 0; half < 2 && 2 * ob + half < p.Blocks; half++)
-                        {
-                            WinogradOutputs(products + half * Block, tilesX, tiles, rows, rowWidth);
+                        int halves = Math.Min(2, p.Blocks - 2 * ob);
+                        WinogradOutputs(products, tilesX, tiles, rows, rowWidth, halfRows, halves);
+                        for (int half = 0; half < halves; half++)
                             for (int r = 0; r < 2 * batchRows && 2 * ty0 + r < a.OH; r++)
-                                EpilogueAvx512(a, x, p.Bias, p.Multiplier, rows + r * rowWidth * Block, n * pixels + (2 * ty0 + r) * a.OW, a.OW, 2 * ob + half);
-                        }
+                                EpilogueAvx512(a, x, p.Bias, p.Multiplier, rows + half * halfRows + r * rowWidth * Block, n * pixels + (2 * ty0 + r) * a.OW, a.OW, 2 * ob + half);
                     }
                 }
             }
@@ -270,40 +270,47 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// Y = Aᵀ M A / 4 for 16 channels of each tile (<paramref name="products"/> points at them in the first tile's
-    /// position 0), into two output rows per tile row: <c>rows[row][column][16]</c> int32, <paramref name="rowWidth"/>
-    /// columns each. Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
+    /// Y = Aᵀ M A / 4 for each tile and each of the block's <paramref name="halves"/> halves of 16 channels (both read
+    /// from the same cache lines of M), into two output rows per tile row: <c>rows[half][row][column][16]</c> int32,
+    /// <paramref name="halfRows"/> apart, <paramref name="rowWidth"/> columns per row. Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void WinogradOutputs(int* products, int tilesX, int tiles, int* rows, int rowWidth)
+    private static unsafe void WinogradOutputs(int* products, int tilesX, int tiles, int* rows, int rowWidth, int halfRows, int halves)
     {
-        const int plane = WinogradBlock;
         for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
         {
-            int* m = products + t * 16 * WinogradBlock;
-            // s_0j = m_0j + m_1j + m_2j and s_1j = m_1j − m_2j − m_3j, per column j; then y_r0 = s_r0 + s_r1 + s_r2 and y_r1 = s_r1 − s_r2 − s_r3.
-            var m10 = Avx512F.LoadVector512(m + 4 * plane);
-            var m20 = Avx512F.LoadVector512(m + 8 * plane);
-            var s00 = Avx512F.LoadVector512(m) + m10 + m20;
-            var s10 = m10 - m20 - Avx512F.LoadVector512(m + 12 * plane);
-            var m11 = Avx512F.LoadVector512(m + 5 * plane);
-            var m21 = Avx512F.LoadVector512(m + 9 * plane);
-            var s01 = Avx512F.LoadVector512(m + plane) + m11 + m21;
-            var s11 = m11 - m21 - Avx512F.LoadVector512(m + 13 * plane);
-            var m12 = Avx512F.LoadVector512(m + 6 * plane);
-            var m22 = Avx512F.LoadVector512(m + 10 * plane);
-            var s02 = Avx512F.LoadVector512(m + 2 * plane) + m12 + m22;
-            var s12 = m12 - m22 - Avx512F.LoadVector512(m + 14 * plane);
-            var m13 = Avx512F.LoadVector512(m + 7 * plane);
-            var m23 = Avx512F.LoadVector512(m + 11 * plane);
-            var s03 = Avx512F.LoadVector512(m + 3 * plane) + m13 + m23;
-            var s13 = m13 - m23 - Avx512F.LoadVector512(m + 15 * plane);
-            int* y = rows + (ty * 2 * rowWidth + tx * 2) * Block;
-            Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s00 + s01 + s02, 2));
-            Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s01 - s02 - s03, 2));
-            y += rowWidth * Block;
-            Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s10 + s11 + s12, 2));
-            Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s11 - s12 - s13, 2));
+            int* m = products + t * 16 * WinogradBlock, y = rows + (ty * 2 * rowWidth + tx * 2) * Block;
+            OutputTile(m, y, rowWidth);
+            if (halves == 2) OutputTile(m + Block, y + halfRows, rowWidth);
         }
+    }
+
+    /// <summary>One tile's 16 channels from <paramref name="m"/> (positions <see cref="WinogradBlock"/> apart) to its 2×2 outputs at <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void OutputTile(int* m, int* y, int rowWidth)
+    {
+        const int plane = WinogradBlock;
+        // s_0j = m_0j + m_1j + m_2j and s_1j = m_1j − m_2j − m_3j, per column j; then y_r0 = s_r0 + s_r1 + s_r2 and y_r1 = s_r1 − s_r2 − s_r3.
+        var m10 = Avx512F.LoadVector512(m + 4 * plane);
+        var m20 = Avx512F.LoadVector512(m + 8 * plane);
+        var s00 = Avx512F.LoadVector512(m) + m10 + m20;
+        var s10 = m10 - m20 - Avx512F.LoadVector512(m + 12 * plane);
+        var m11 = Avx512F.LoadVector512(m + 5 * plane);
+        var m21 = Avx512F.LoadVector512(m + 9 * plane);
+        var s01 = Avx512F.LoadVector512(m + plane) + m11 + m21;
+        var s11 = m11 - m21 - Avx512F.LoadVector512(m + 13 * plane);
+        var m12 = Avx512F.LoadVector512(m + 6 * plane);
+        var m22 = Avx512F.LoadVector512(m + 10 * plane);
+        var s02 = Avx512F.LoadVector512(m + 2 * plane) + m12 + m22;
+        var s12 = m12 - m22 - Avx512F.LoadVector512(m + 14 * plane);
+        var m13 = Avx512F.LoadVector512(m + 7 * plane);
+        var m23 = Avx512F.LoadVector512(m + 11 * plane);
+        var s03 = Avx512F.LoadVector512(m + 3 * plane) + m13 + m23;
+        var s13 = m13 - m23 - Avx512F.LoadVector512(m + 15 * plane);
+        Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s00 + s01 + s02, 2));
+        Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s01 - s02 - s03, 2));
+        y += rowWidth * Block;
+        Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s10 + s11 + s12, 2));
+        Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s11 - s12 - s13, 2));
     }
 }
