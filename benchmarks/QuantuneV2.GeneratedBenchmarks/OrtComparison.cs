@@ -38,7 +38,7 @@ public abstract class OrtComparison
     public float OrtInt8() => BenchmarkModels.Run(_ortInt8, _ortInput);
 
     /// <summary>One call of a generated class's Infer on the image.</summary>
-    protected float Run(BenchmarkModels.Infer infer)
+    private protected float Run(BenchmarkModels.Infer infer)
     {
         infer(Image, Output);
         return Output[0];
