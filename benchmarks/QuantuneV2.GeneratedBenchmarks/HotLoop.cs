@@ -14,19 +14,27 @@ internal static class HotLoop
     {
         string model = args[1];
         int rounds = args.Length > 2 ? int.Parse(args[2]) : 200;
+        // VGG16 is built all-int8 only (Vgg16Benchmarks).
+        (string Name, BenchmarkModels.Infer Infer)[] generated;
+        int outputs;
+        if (model == "vgg16") (generated, outputs) = ([("generated all-int8", Generated.vgg16_int8.Infer)], Generated.vgg16_int8.OutputLength);
+        else if (BenchmarkModels.Classes.TryGetValue(model, out var c)) (generated, outputs) = ([("generated all-int8", c.Int8), ("generated mixed", c.Mixed)], c.Outputs);
+        else
+        {
+            Console.Error.WriteLine($"unknown model '{model}': one of {string.Join(", ", BenchmarkModels.Classes.Keys)}, vgg16");
+            Environment.ExitCode = 2;
+            return;
+        }
         var image = BenchmarkModels.Image();
         using var ortFp32 = BenchmarkModels.Ort(model, int8: false, threads: 1);
         using var ortInt8 = BenchmarkModels.Ort(model, int8: true, threads: 1);
         var input = BenchmarkModels.OrtInput(ortFp32, image);
-        var generated = BenchmarkModels.Classes[model];
-        var output = new float[generated.Outputs];
+        var output = new float[outputs];
         var variants = new (string Name, Action Run)[]
         {
             ("ORT fp32", () => BenchmarkModels.Run(ortFp32, input)),
             ("ORT int8", () => BenchmarkModels.Run(ortInt8, input)),
-            ("generated all-int8", () => generated.Int8(image, output)),
-            ("generated mixed", () => generated.Mixed(image, output)),
-        };
+        }.Concat(generated.Select(g => (g.Name, Run: (Action)(() => g.Infer(image, output))))).ToArray();
         if (args.Length > 3) variants = [.. variants.Where(v => v.Name.Contains(args[3]))];
         var times = variants.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < 20 + rounds; round++)
