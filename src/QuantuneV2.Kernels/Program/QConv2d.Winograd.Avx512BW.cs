@@ -5,14 +5,18 @@ using System.Runtime.Intrinsics.X86;
 namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
-/// The 3×3 stride-1 convolution as Winograd F(2×2, 3×3) in integers, on AVX-512BW: 16 products per 2×2 output tile and
-/// channel pair instead of 36, exact. Each 4×4 input patch d (uint8, flipped as for VPDPBUSD) becomes V = Bᵀ d B, each
-/// 3×3 kernel g becomes U = G′ g G′ᵀ with G′ = 2G (integers), and Aᵀ (Σ_c U ⊙ V) A = 4·Σ x·w. V lies in [−765, 1020]
-/// and U in [−1152, 1152], so both fit s16 and VPMADDWD multiplies them into int32 without rounding; the sums wrap
-/// modulo 2³² at worst, which cannot change a result whose true value (4·acc) fits in int32 (<see cref="IsWinograd"/>),
-/// so the shift by 2 gives the same acc as the direct path and the epilogue is <see cref="EpilogueAvx512"/>.
-/// .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits multiplies 32 s16 pairs, and with 16 products for 36 MACs
-/// the 3×3 layers go past the 256-bit VPDPBUSD ceiling (docs/kernels.md).
+/// The 3×3 stride-1 convolution as Winograd F(m×m, 3×3) in integers, on AVX-512BW, exact: F(2×2) takes 16 products per
+/// 2×2 output tile and channel instead of 36, F(4×4) 36 instead of 144. Each (m+2)×(m+2) input patch d (uint8, flipped
+/// as for VPDPBUSD) becomes V = Bᵀ d B, each 3×3 kernel g becomes U = G′ g G′ᵀ with G′ an integer multiple of G, the
+/// products are summed over the channels (VPMADDWD on s16), and the output transform gives a known multiple of
+/// Σ x·w, from which the direct path's acc is recovered exactly (docs/kernels.md):
+/// - F(2×2): G′ = 2G, V in [−765, 1020], U in [−1152, 1152]; Aᵀ M A = 4·acc, which fits in int32 while
+///   4·9·C·255·128 &lt; 2³¹, so the int32 sums may wrap on the way and a shift by 2 gives acc.
+/// - F(4×4): G′ = S G with S = diag(4, 6, 6, 24, 24, 1), |V| ≤ 25 500, |U| ≤ 6272; the output transform with
+///   A′ = diag(24 / S) A gives 576·acc modulo 2³². 576 = 2⁶·9: times 9⁻¹ modulo 2³² that is 64·acc, exact while
+///   |acc| &lt; 2²⁵ (C ≤ 114), and a shift by 6 gives acc.
+/// The epilogue is then <see cref="EpilogueAvx512"/>. .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits
+/// multiplies 32 s16 pairs, and with fewer products the 3×3 layers go past the 256-bit VPDPBUSD ceiling.
 /// </summary>
 public static partial class QConv2d
 {
@@ -32,8 +36,14 @@ public static partial class QConv2d
 
     [ThreadStatic] private static byte[]? t_winogradImage, t_winogradInputs, t_winogradProducts, t_winogradRows;
 
-    /// <summary>Fewer input channels leave the transforms more work than the products save (`quick`: 16 → 64 at 55×55 took 0.19 ms against 0.15 direct).</summary>
+    /// <summary>Fewer input channels leave F(2×2)'s transforms more work than its products save (`quick`: 16 → 64 at 55×55 took 0.19 ms against 0.15 direct).</summary>
     private const int WinogradMinChannels = 32;
+
+    /// <summary>The same for F(4×4), whose transforms cost less per output.</summary>
+    private const int Winograd4MinChannels = 16;
+
+    /// <summary>F(4×4) recovers acc from 64·acc modulo 2³²: exact while 9·C·255·128 &lt; 2²⁵.</summary>
+    private const int Winograd4MaxChannels = 114;
 
     /// <summary>
     /// Fewer output tiles use each byte of U too few times (tiles / 2 multiply-adds) to hide its streaming from memory
@@ -43,43 +53,52 @@ public static partial class QConv2d
     private const int WinogradMinTiles = 40;
 
     /// <summary>
-    /// Whether a layer takes the Winograd path where AVX-512BW runs: 3×3, stride and dilation 1, groups of one, at least
-    /// <see cref="WinogradMinChannels"/> input channels and <see cref="WinogradMinTiles"/> tiles of 2×2 outputs, and
-    /// 4·|acc| &lt; 2³¹ for any input (4·9·C·255·128).
+    /// The output tile of the Winograd path a layer takes where AVX-512BW runs (4 or 2), or 0: 3×3, stride and dilation 1,
+    /// groups of one, at least <see cref="WinogradMinTiles"/> tiles; F(4×4) from <see cref="Winograd4MinChannels"/> to
+    /// <see cref="Winograd4MaxChannels"/> input channels, else F(2×2) from <see cref="WinogradMinChannels"/>, while
+    /// 4·9·C·255·128 &lt; 2³¹.
     /// </summary>
-    internal static bool IsWinograd(Args a) =>
-        a.Group == 1 && a.KH == 3 && a.KW == 3 && a.SH == 1 && a.SW == 1 && a.DH == 1 && a.DW == 1
-        && a.C >= WinogradMinChannels && (a.OH + 1) / 2 * ((a.OW + 1) / 2) >= WinogradMinTiles && 4L * 9 * a.C * 255 * 128 < int.MaxValue;
+    internal static int WinogradTile(Args a)
+    {
+        if (a.Group != 1 || a.KH != 3 || a.KW != 3 || a.SH != 1 || a.SW != 1 || a.DH != 1 || a.DW != 1) return 0;
+        bool EnoughTiles(int m) => (a.OH + m - 1) / m * ((a.OW + m - 1) / m) >= WinogradMinTiles;
+        if (a.C >= Winograd4MinChannels && a.C <= Winograd4MaxChannels && EnoughTiles(4)) return 4;
+        return a.C >= WinogradMinChannels && EnoughTiles(2) && 4L * 9 * a.C * 255 * 128 < int.MaxValue ? 2 : 0;
+    }
+
+    /// <summary>G′ of F(2×2): 2G, integers.</summary>
+    private static readonly int[,] s_g2 = { { 2, 0, 0 }, { 1, 1, 1 }, { 1, -1, 1 }, { 0, 0, 2 } };
+
+    /// <summary>G′ of F(4×4): S G with S = diag(4, 6, 6, 24, 24, 1), integers.</summary>
+    private static readonly int[,] s_g4 = { { 1, 0, 0 }, { -1, -1, -1 }, { -1, 1, -1 }, { 1, 2, 4 }, { 1, -2, 4 }, { 0, 0, 1 } };
 
     /// <summary>
-    /// U for every block of 32 output channels, position ξ of the 4×4 tile and pair of input channels:
-    /// <c>[OC/32][16][C16/2][32][2]</c> s16, zero for padded channels. Made on first use from the packed weights (the
-    /// layout the build wrote for the other paths): it is 3.6× their size, for CPUs with AVX-512 only.
+    /// U = G′ g G′ᵀ for every block of 32 output channels, position ξ of the (m+2)×(m+2) tile and pair of input channels:
+    /// <c>[OC/32][positions][C16/2][32][2]</c> s16, zero for padded channels. Made on first use from the packed weights
+    /// (the layout the build wrote for the other paths): it is 3.6× (F(2×2)) or 8× (F(4×4)) their size, for CPUs with
+    /// AVX-512 only.
     /// </summary>
     private static short[] TransformWinogradWeights(Args a, Packed p)
     {
+        var gp = WinogradTile(a) == 4 ? s_g4 : s_g2;
+        int n = gp.GetLength(0), positions = n * n;
         int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
-        var u = new short[blocks * 16 * pairs * WinogradBlock * 2];
-        Span<int> g = stackalloc int[9], t = stackalloc int[12];
+        var u = new short[blocks * positions * pairs * WinogradBlock * 2];
+        Span<int> g = stackalloc int[9], t = stackalloc int[3 * n];
         for (int oc = 0; oc < a.OC; oc++)
             for (int ic = 0; ic < a.C; ic++)
             {
                 for (int tap = 0; tap < 9; tap++) g[tap] = p.WeightAt(oc, ic, tap, a);
-                // t = G′ g (4×3), then U = t G′ᵀ (4×4); G′ = [[2,0,0],[1,1,1],[1,−1,1],[0,0,2]].
-                for (int j = 0; j < 3; j++)
-                {
-                    t[j] = 2 * g[j];
-                    t[3 + j] = g[j] + g[3 + j] + g[6 + j];
-                    t[6 + j] = g[j] - g[3 + j] + g[6 + j];
-                    t[9 + j] = 2 * g[6 + j];
-                }
-                for (int i = 0; i < 4; i++)
-                {
-                    int t0 = t[3 * i], t1 = t[3 * i + 1], t2 = t[3 * i + 2];
-                    ReadOnlySpan<int> row = [2 * t0, t0 + t1 + t2, t0 - t1 + t2, 2 * t2];
-                    for (int j = 0; j < 4; j++)
-                        u[((((oc / WinogradBlock) * 16 + 4 * i + j) * pairs + ic / 2) * WinogradBlock + oc % WinogradBlock) * 2 + ic % 2] = (short)row[j];
-                }
+                // t = G′ g (n×3), then U = t G′ᵀ (n×n).
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < 3; j++)
+                        t[3 * i + j] = gp[i, 0] * g[j] + gp[i, 1] * g[3 + j] + gp[i, 2] * g[6 + j];
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        int value = t[3 * i] * gp[j, 0] + t[3 * i + 1] * gp[j, 1] + t[3 * i + 2] * gp[j, 2];
+                        u[((((oc / WinogradBlock) * positions + n * i + j) * pairs + ic / 2) * WinogradBlock + oc % WinogradBlock) * 2 + ic % 2] = (short)value;
+                    }
             }
         return u;
     }
@@ -89,16 +108,17 @@ public static partial class QConv2d
     {
         var p = a.PackedLayer;
         short[] weights = p.WinogradWeights(a);
-        int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + 1) / 2, tilesY = (a.OH + 1) / 2;
-        int paddedW = 2 * tilesX + 2, paddedH = 2 * tilesY + 2, rowWidth = 2 * tilesX;
-        int rowsPerBatch = Math.Clamp(Math.Max(WinogradBatchBytes / (tilesX * c16 * 32), (WinogradBatchTiles + tilesX - 1) / tilesX), 1, tilesY);
+        int m = WinogradTile(a), positions = (m + 2) * (m + 2);
+        int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + m - 1) / m, tilesY = (a.OH + m - 1) / m;
+        int paddedW = m * tilesX + 2, paddedH = m * tilesY + 2, rowWidth = m * tilesX;
+        int rowsPerBatch = Math.Clamp(Math.Max(WinogradBatchBytes / (tilesX * c16 * 2 * positions), (WinogradBatchTiles + tilesX - 1) / tilesX), 1, tilesY);
         int batchTiles = rowsPerBatch * tilesX, batchTiles6 = (batchTiles + Tile - 1) / Tile * Tile;
         int blocks = (a.OC + WinogradBlock - 1) / WinogradBlock, pixels = a.OH * a.OW;
         byte flip = (byte)(a.XSigned ? 0x80 : 0);
         byte* image = Pinned(ref t_winogradImage, paddedH * paddedW * c16);
-        short* inputs = (short*)Pinned(ref t_winogradInputs, 16 * batchTiles6 * c16 * sizeof(short));
-        int* products = (int*)Pinned(ref t_winogradProducts, 16 * batchTiles6 * WinogradBlock * sizeof(int));
-        int halfRows = 2 * rowsPerBatch * rowWidth * Block;
+        short* inputs = (short*)Pinned(ref t_winogradInputs, positions * batchTiles6 * c16 * sizeof(short));
+        int* products = (int*)Pinned(ref t_winogradProducts, positions * batchTiles6 * WinogradBlock * sizeof(int));
+        int halfRows = m * rowsPerBatch * rowWidth * Block;
         int* rows = (int*)Pinned(ref t_winogradRows, 2 * halfRows * sizeof(int));
         fixed (byte* x = arena)
         fixed (short* u = weights)
@@ -109,18 +129,21 @@ public static partial class QConv2d
                 for (int ty0 = 0; ty0 < tilesY; ty0 += rowsPerBatch)
                 {
                     int batchRows = Math.Min(rowsPerBatch, tilesY - ty0), tiles = batchRows * tilesX;
-                    WinogradInputs(image + (nint)2 * ty0 * paddedW * c16, paddedW, c16, tilesX, tiles, inputs);
+                    byte* batchImage = image + (nint)m * ty0 * paddedW * c16;
+                    if (m == 4) Winograd4Inputs(batchImage, paddedW, c16, tilesX, tiles, inputs);
+                    else WinogradInputs(batchImage, paddedW, c16, tilesX, tiles, inputs);
                     // A block's weights serve the batch's tiles position by position; then its two halves of 16 channels
                     // go through the output transform and the epilogue.
                     for (int ob = 0; ob < blocks; ob++)
                     {
-                        for (int xi = 0; xi < 16; xi++)
-                            WinogradProducts(inputs + xi * c16, c16, u + (ob * 16 + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (tiles + Tile - 1) / Tile * Tile);
+                        for (int xi = 0; xi < positions; xi++)
+                            WinogradProducts(inputs + xi * c16, c16, positions, u + (ob * positions + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (tiles + Tile - 1) / Tile * Tile);
                         int halves = Math.Min(2, p.Blocks - 2 * ob);
-                        WinogradOutputs(products, tilesX, tiles, rows, rowWidth, halfRows, halves);
+                        if (m == 4) Winograd4Outputs(products, tilesX, tiles, rows, rowWidth, halfRows, halves);
+                        else WinogradOutputs(products, tilesX, tiles, rows, rowWidth, halfRows, halves);
                         for (int half = 0; half < halves; half++)
-                            for (int r = 0; r < 2 * batchRows && 2 * ty0 + r < a.OH; r++)
-                                EpilogueAvx512(a, x, p.Bias, p.Multiplier, rows + half * halfRows + r * rowWidth * Block, n * pixels + (2 * ty0 + r) * a.OW, a.OW, 2 * ob + half);
+                            for (int r = 0; r < m * batchRows && m * ty0 + r < a.OH; r++)
+                                EpilogueAvx512(a, x, p.Bias, p.Multiplier, rows + half * halfRows + r * rowWidth * Block, n * pixels + (m * ty0 + r) * a.OW, a.OW, 2 * ob + half);
                     }
                 }
             }
@@ -129,7 +152,7 @@ public static partial class QConv2d
 
     /// <summary>
     /// One image into <paramref name="image"/>: flipped, each pixel's channels C16 apart, zero points (flipped) where
-    /// the 4×4 patches of the output tiles reach past the input. The padded channels' bytes meet zero weights.
+    /// the input patches of the output tiles reach past the input. The padded channels' bytes meet zero weights.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void WinogradPadImage(Args a, byte* input, byte* image, int paddedH, int paddedW, int c16, byte flip)
@@ -164,8 +187,8 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// V = Bᵀ d B of <paramref name="tiles"/> tiles (row-major, <paramref name="tilesX"/> per row) from the padded image,
-    /// 16 channels at a time: <c>inputs[tile][ξ][C16]</c> s16, ξ = 4i + j. Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]].
+    /// F(2×2): V = Bᵀ d B of <paramref name="tiles"/> tiles (row-major, <paramref name="tilesX"/> per row) from the padded
+    /// image, 16 channels at a time: <c>inputs[tile][ξ][C16]</c> s16, ξ = 4i + j. Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void WinogradInputs(byte* image, int paddedW, int c16, int tilesX, int tiles, short* inputs)
@@ -217,14 +240,14 @@ public static partial class QConv2d
     /// <summary>
     /// For one position ξ and one block of 32 output channels: products[tile][ξ][32] = Σ over the channel pairs of
     /// V[tile][ξ][pair] · U[pair][32] (VPMADDWD), 6 tiles × 32 channels in 12 accumulators; <paramref name="v"/> and
-    /// <paramref name="products"/> point at position ξ of the first tile. <paramref name="tiles"/> is a multiple of 6 (the
-    /// tiles past a batch's are computed and never read).
+    /// <paramref name="products"/> point at position ξ of the first tile, whose <paramref name="positions"/> follow
+    /// each other. <paramref name="tiles"/> is a multiple of 6 (the tiles past a batch's are computed and never read).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void WinogradProducts(short* v, int c16, short* u, int* products, int tiles)
+    private static unsafe void WinogradProducts(short* v, int c16, int positions, short* u, int* products, int tiles)
     {
-        int pairs = c16 / 2, vStride = 16 * c16;
-        for (int t = 0; t < tiles; t += Tile, v += Tile * vStride, products += Tile * 16 * WinogradBlock)
+        int pairs = c16 / 2, vStride = positions * c16, next = positions * WinogradBlock;
+        for (int t = 0; t < tiles; t += Tile, v += Tile * vStride, products += Tile * next)
         {
             Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
             Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
@@ -253,7 +276,6 @@ public static partial class QConv2d
                 a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
                 a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
             }
-            const int next = 16 * WinogradBlock;
             Avx512F.Store(products, a00);
             Avx512F.Store(products + 16, a01);
             Avx512F.Store(products + next, a10);
@@ -270,7 +292,7 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// Y = Aᵀ M A / 4 for each tile and each of the block's <paramref name="halves"/> halves of 16 channels (both read
+    /// F(2×2): Y = Aᵀ M A / 4 for each tile and each of the block's <paramref name="halves"/> halves of 16 channels (both read
     /// from the same cache lines of M), into two output rows per tile row: <c>rows[half][row][column][16]</c> int32,
     /// <paramref name="halfRows"/> apart, <paramref name="rowWidth"/> columns per row. Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
     /// </summary>
@@ -312,5 +334,121 @@ public static partial class QConv2d
         y += rowWidth * Block;
         Avx512F.Store(y, Avx512F.ShiftRightArithmetic(s10 + s11 + s12, 2));
         Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(s11 - s12 - s13, 2));
+    }
+
+    /// <summary>
+    /// F(4×4): V = Bᵀ d B of <paramref name="tiles"/> tiles' 6×6 patches (4 pixels apart) from the padded image, 16
+    /// channels at a time: <c>inputs[tile][ξ][C16]</c> s16, ξ = 6i + j.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Winograd4Inputs(byte* image, int paddedW, int c16, int tilesX, int tiles, short* inputs)
+    {
+        nint line = (nint)paddedW * c16;
+        var bd = stackalloc Vector256<short>[36];
+        for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
+        {
+            byte* patch = image + ty * 4 * line + tx * 4 * c16;
+            short* to = inputs + (nint)t * 36 * c16;
+            for (int ch = 0; ch < c16; ch += 16)
+            {
+                // Bᵀ d column by column into bd[6i + j], then each row of it times B.
+                for (int j = 0; j < 6; j++)
+                {
+                    byte* q = patch + ch + j * c16;
+                    Input4(Avx2.ConvertToVector256Int16(q), Avx2.ConvertToVector256Int16(q + line), Avx2.ConvertToVector256Int16(q + 2 * line),
+                        Avx2.ConvertToVector256Int16(q + 3 * line), Avx2.ConvertToVector256Int16(q + 4 * line), Avx2.ConvertToVector256Int16(q + 5 * line),
+                        out bd[j], out bd[6 + j], out bd[12 + j], out bd[18 + j], out bd[24 + j], out bd[30 + j]);
+                }
+                for (int i = 0; i < 6; i++)
+                {
+                    Vector256<short>* r = bd + 6 * i;
+                    Input4(r[0], r[1], r[2], r[3], r[4], r[5], out var v0, out var v1, out var v2, out var v3, out var v4, out var v5);
+                    short* v = to + ch + 6 * i * c16;
+                    v0.Store(v);
+                    v1.Store(v + c16);
+                    v2.Store(v + 2 * c16);
+                    v3.Store(v + 3 * c16);
+                    v4.Store(v + 4 * c16);
+                    v5.Store(v + 5 * c16);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bᵀ of F(4×4) on six values: Bᵀ = [[4,0,−5,0,1,0],[0,−4,−4,1,1,0],[0,4,−4,−1,1,0],[0,−2,−1,2,1,0],[0,2,−1,−2,1,0],
+    /// [0,4,0,−5,0,1]]. The results fit s16 (|V| ≤ 25 500), so the s16 arithmetic's wrapping on the way changes nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Input4(Vector256<short> d0, Vector256<short> d1, Vector256<short> d2, Vector256<short> d3, Vector256<short> d4, Vector256<short> d5,
+        out Vector256<short> t0, out Vector256<short> t1, out Vector256<short> t2, out Vector256<short> t3, out Vector256<short> t4, out Vector256<short> t5)
+    {
+        var twice = (d3 - d1) << 1;
+        t0 = ((d0 - d2) << 2) - d2 + d4;
+        t1 = d3 + d4 - ((d1 + d2) << 2);
+        t2 = d4 - d3 + ((d1 - d2) << 2);
+        t3 = d4 - d2 + twice;
+        t4 = d4 - d2 - twice;
+        t5 = ((d1 - d3) << 2) - d3 + d5;
+    }
+
+    /// <summary>
+    /// F(4×4): acc = 9⁻¹·(A′ᵀ M A′) / 64 modulo 2³² for each tile and each of the block's <paramref name="halves"/> halves
+    /// of 16 channels, into four output rows per tile row: <c>rows[half][row][column][16]</c> int32,
+    /// <paramref name="halfRows"/> apart, <paramref name="rowWidth"/> columns per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Winograd4Outputs(int* products, int tilesX, int tiles, int* rows, int rowWidth, int halfRows, int halves)
+    {
+        var columns = stackalloc Vector512<int>[24];
+        for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
+        {
+            int* m = products + t * 36 * WinogradBlock, y = rows + (ty * 4 * rowWidth + tx * 4) * Block;
+            Output4Tile(m, y, rowWidth, columns);
+            if (halves == 2) Output4Tile(m + Block, y + halfRows, rowWidth, columns);
+        }
+    }
+
+    /// <summary>One tile's 16 channels from <paramref name="m"/> (positions <see cref="WinogradBlock"/> apart) to its 4×4 outputs at <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Output4Tile(int* m, int* y, int rowWidth, Vector512<int>* s)
+    {
+        const int plane = WinogradBlock;
+        // A′ᵀ M column by column into s[6r + j], then each row of it times A′, times 9⁻¹ modulo 2³², shifted by 6.
+        for (int j = 0; j < 6; j++)
+        {
+            int* c = m + j * plane;
+            Output4(Avx512F.LoadVector512(c), Avx512F.LoadVector512(c + 6 * plane), Avx512F.LoadVector512(c + 12 * plane),
+                Avx512F.LoadVector512(c + 18 * plane), Avx512F.LoadVector512(c + 24 * plane), Avx512F.LoadVector512(c + 30 * plane),
+                out s[j], out s[6 + j], out s[12 + j], out s[18 + j]);
+        }
+        var inverse9 = Vector512.Create(Inverse9);
+        for (int r = 0; r < 4; r++, y += rowWidth * Block)
+        {
+            Vector512<int>* q = s + 6 * r;
+            Output4(q[0], q[1], q[2], q[3], q[4], q[5], out var y0, out var y1, out var y2, out var y3);
+            Avx512F.Store(y, Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y0, inverse9), 6));
+            Avx512F.Store(y + Block, Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y1, inverse9), 6));
+            Avx512F.Store(y + 2 * Block, Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y2, inverse9), 6));
+            Avx512F.Store(y + 3 * Block, Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y3, inverse9), 6));
+        }
+    }
+
+    /// <summary>9⁻¹ modulo 2³²: 9 · 954 437 177 = 2³³ + 1.</summary>
+    private const int Inverse9 = 954_437_177;
+
+    /// <summary>
+    /// A′ᵀ of F(4×4) on six values: Aᵀ = [[1,1,1,1,1,0],[0,1,−1,2,−2,0],[0,1,1,4,4,0],[0,1,−1,8,−8,1]] with its columns
+    /// scaled by 24 / S = (6, 4, 4, 1, 1, 24), which undoes G′'s row scales up to the common factor 576 (modulo 2³²).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Output4(Vector512<int> m0, Vector512<int> m1, Vector512<int> m2, Vector512<int> m3, Vector512<int> m4, Vector512<int> m5,
+        out Vector512<int> y0, out Vector512<int> y1, out Vector512<int> y2, out Vector512<int> y3)
+    {
+        Vector512<int> sum12 = m1 + m2, difference12 = m1 - m2, sum34 = m3 + m4, difference34 = m3 - m4;
+        y0 = (m0 << 2) + (m0 << 1) + (sum12 << 2) + sum34;
+        y1 = (difference12 << 2) + (difference34 << 1);
+        y2 = (sum12 + sum34) << 2;
+        y3 = (difference12 << 2) + (difference34 << 3) + (m5 << 4) + (m5 << 3);
     }
 }

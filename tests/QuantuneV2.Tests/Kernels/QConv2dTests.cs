@@ -36,13 +36,20 @@ public class QConv2dTests
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
         { 2, 6, 13, 20, 5, 1, 1, 0, 1 },
-        // Winograd (at least 40 tiles of 2×2 outputs): channels not a multiple of 16 and a partial second block of 32
-        // output channels; no padding (odd output rows); padding of 2; two batches of tile rows (17 rows of 17 tiles,
-        // 15 per batch); 256 channels; the largest sums (1024 channels).
-        { 40, 16, 17, 40, 3, 1, 1, 1, 1 },
-        { 36, 19, 18, 16, 3, 1, 1, 0, 1 },
-        { 32, 14, 15, 48, 3, 1, 1, 2, 1 },
-        { 32, 34, 33, 24, 3, 1, 1, 1, 1 },
+        // Winograd F(4×4) (16 to 114 channels, at least 40 tiles of 4×4 outputs): 16 channels; channels not a multiple
+        // of 16 and a partial second block of 32 output channels; no padding; padding of 2; two batches of tile rows
+        // (13 rows of 13 tiles, 8 per batch); the most channels (114).
+        { 16, 28, 29, 20, 3, 1, 1, 1, 1 },
+        { 40, 26, 27, 40, 3, 1, 1, 1, 1 },
+        { 36, 27, 26, 16, 3, 1, 1, 0, 1 },
+        { 32, 26, 25, 48, 3, 1, 1, 2, 1 },
+        { 32, 50, 49, 24, 3, 1, 1, 1, 1 },
+        { 114, 28, 28, 16, 3, 1, 1, 1, 1 },
+        // Winograd F(2×2) (more channels, or too few tiles of 4×4 outputs; at least 40 tiles of 2×2): 48 channels at
+        // 13×13; 115 channels; two batches (15 rows of 8 tiles, 12 per batch); 256 channels; the largest sums (1024 channels).
+        { 48, 13, 13, 24, 3, 1, 1, 1, 1 },
+        { 115, 18, 18, 16, 3, 1, 1, 1, 1 },
+        { 128, 30, 16, 16, 3, 1, 1, 1, 1 },
         { 256, 20, 19, 33, 3, 1, 1, 1, 1 },
         { 1024, 16, 16, 16, 3, 1, 1, 1, 1 },
     };
@@ -54,9 +61,10 @@ public class QConv2dTests
     [Fact]
     public void TheShapesCoverWinograd()
     {
-        var winograd = Shapes().Select(row => ((ITheoryDataRow)row).GetData().Cast<int>().ToArray())
-            .Count(v => QConv2d.IsWinograd(Layer(new Random(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false, false)));
-        Assert.True(winograd >= 6, $"only {winograd} shapes take Winograd");
+        var tiles = Shapes().Select(row => ((ITheoryDataRow)row).GetData().Cast<int>().ToArray())
+            .Select(v => QConv2d.WinogradTile(Layer(new Random(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false, false))).ToArray();
+        Assert.True(tiles.Count(m => m == 4) >= 6, $"only {tiles.Count(m => m == 4)} shapes take F(4×4)");
+        Assert.True(tiles.Count(m => m == 2) >= 5, $"only {tiles.Count(m => m == 2)} shapes take F(2×2)");
     }
 
     [Theory]
