@@ -100,8 +100,7 @@ public static partial class QConv2d
                     sum += w;
                     if (!g.Depthwise)
                     {
-                        int k = g.ReductionIndex(tap, ic, a);
-                        l.Weights[((oc / Block * (g.K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4] = w;
+                        l.Weights[g.DenseIndex(oc, g.ReductionIndex(tap, ic, a))] = w;
                         continue;
                     }
                     if (arm) l.TapWeights[(oc / Block * g.Taps + tap) * Block + oc % Block] = w;
@@ -139,6 +138,9 @@ public static partial class QConv2d
             Layouts = layouts;
             Multiplier = new float[Blocks * Block];
             a.Multiplier.AsSpan(0, a.OC).CopyTo(Multiplier);
+#if KERNELS_X64
+            WinogradOutputTile = WinogradTile(a);
+#endif
         }
 
         /// <summary>The layer's layouts: built at build time when the Args carry them, else packed now for this process.</summary>
@@ -175,13 +177,15 @@ public static partial class QConv2d
         /// <summary>Where weight (tap, input channel) goes in the reduction: its run's bytes, then its place in the run.</summary>
         public int ReductionIndex(int tap, int ic, Args a) => tap * (Gathered ? a.C : RunBytes) + ic;
 
-        /// <summary>A dense layer's weight (oc, ic, tap), read back from its packed layout.</summary>
-        public sbyte WeightAt(int oc, int ic, int tap, Args a)
-        {
-            int k = ReductionIndex(tap, ic, a);
-            return Weights[((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4];
-        }
+        /// <summary>Where dense weight (output channel, reduction index k) goes in <c>[oc/16][K4/4][16][4]</c>.</summary>
+        public int DenseIndex(int oc, int k) => ((oc / Block * (K4 / 4) + k / 4) * Block + oc % Block) * 4 + k % 4;
 #if KERNELS_X64
+
+        /// <summary>A dense layer's weight (oc, ic, tap), read back from its packed layout.</summary>
+        public sbyte WeightAt(int oc, int ic, int tap, Args a) => Weights[DenseIndex(oc, ReductionIndex(tap, ic, a))];
+
+        /// <summary>The output tile of the Winograd path this layer takes where AVX-512BW runs (<see cref="WinogradTile"/>), or 0.</summary>
+        public int WinogradOutputTile { get; }
 
         private short[]? _winograd;
 

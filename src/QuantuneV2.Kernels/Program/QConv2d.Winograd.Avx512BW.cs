@@ -80,7 +80,7 @@ public static partial class QConv2d
     /// </summary>
     private static short[] TransformWinogradWeights(Args a, Packed p)
     {
-        var gp = WinogradTile(a) == 4 ? s_g4 : s_g2;
+        var gp = p.WinogradOutputTile == 4 ? s_g4 : s_g2;
         int n = gp.GetLength(0), positions = n * n;
         int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
         var u = new short[blocks * positions * pairs * WinogradBlock * 2];
@@ -108,7 +108,7 @@ public static partial class QConv2d
     {
         var p = a.PackedLayer;
         short[] weights = p.WinogradWeights(a);
-        int m = WinogradTile(a), positions = (m + 2) * (m + 2);
+        int m = p.WinogradOutputTile, positions = (m + 2) * (m + 2);
         int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + m - 1) / m, tilesY = (a.OH + m - 1) / m;
         int paddedW = m * tilesX + 2, paddedH = m * tilesY + 2, rowWidth = m * tilesX;
         int rowsPerBatch = Math.Clamp(Math.Max(WinogradBatchBytes / (tilesX * c16 * 2 * positions), (WinogradBatchTiles + tilesX - 1) / tilesX), 1, tilesY);

@@ -50,7 +50,7 @@ public static partial class QConv2d
         }
         var isa = Int8Dispatch.Current;
 #if KERNELS_X64
-        if (Int8Dispatch.Winograd(isa) && WinogradTile(a) != 0)
+        if (Int8Dispatch.Winograd(isa) && a.PackedLayer.WinogradOutputTile != 0)
         {
             RunWinograd(a, arena);
             return;
