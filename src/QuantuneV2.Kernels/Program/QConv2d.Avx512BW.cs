@@ -88,38 +88,74 @@ public static partial class QConv2d
     /// The requantizing epilogue on 512-bit vectors: as <see cref="EpilogueAvx2"/> (same operations in the same order,
     /// so the same bits), 16 channels of a pixel in one vector, and VPMOVDB narrows them to the 16 output bytes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static unsafe void EpilogueAvx512(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
     {
-        int oc = block * Block, valid = Math.Min(Block, a.OC - oc), stride = a.PixelStride;
-        var lo = Vector512.Create((float)(a.YMin - a.YZero));
-        var hi = Vector512.Create((float)(a.YMax - a.YZero));
-        var yZero = Vector512.Create(a.YZero);
-        var zZero = Vector512.Create(a.ZZero);
-        var zMultiplier = Vector512.Create(a.ZMultiplier);
-        Vector512<int> bias;
-        Vector512<float> m;
-        fixed (int* b = foldedBias)
-        fixed (float* f = multipliers)
-            (bias, m) = (Avx512F.LoadVector512(b + oc), Avx512F.LoadVector512(f + oc));
+        var requantize = new Requantizer512(a, foldedBias, multipliers, block);
+        int stride = a.PixelStride, zStride = a.OC;
         // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
-        byte* y = FirstOutput(a, arena, first, oc), z = FirstResidual(a, arena, first, oc);
-        int zStride = a.OC;
-        bool zSigned = a.ZSigned;
-        for (int* end = acc + count * Block; acc < end; acc += Block, y += stride)
+        byte* y = FirstOutput(a, arena, first, block * Block), z = FirstResidual(a, arena, first, block * Block);
+        int valid = Math.Min(Block, a.OC - block * Block);
+        for (int* end = acc + count * Block; acc < end; acc += Block, y += stride, z += zStride)
         {
-            var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(Avx512F.LoadVector512(acc), bias)), m);
-            if (z != null)
-            {
-                var zs = Sse2.LoadVector128(z);
-                var wide = zSigned ? Avx512F.ConvertToVector512Int32(zs.AsSByte()) : Avx512F.ConvertToVector512Int32(zs);
-                s = Avx512F.Add(s, Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Subtract(wide, zZero)), zMultiplier));
-                z += zStride;
-            }
-            var q = Avx512F.Add(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(s, lo), hi)), yZero);
-            var bytes = Avx512F.ConvertToVector128Byte(q);
+            var bytes = requantize.Bytes(Avx512F.LoadVector512(acc), z);
             if (valid == Block) Sse2.Store(y, bytes);
             else for (int o = 0; o < valid; o++) y[o] = bytes.GetElement(o);
+        }
+    }
+
+    /// <summary>
+    /// One block's requantization on 512-bit vectors, its constants made once: the epilogues of the packed path
+    /// (<see cref="EpilogueAvx512"/>) and of Winograd's output transform, which calls it from registers.
+    /// </summary>
+    private readonly unsafe struct Requantizer512
+    {
+        private readonly Vector512<int> _bias, _yZero, _zZero;
+        private readonly Vector512<float> _multiplier, _lo, _hi, _zMultiplier;
+        private readonly int _valid;
+        private readonly bool _residual, _zSigned;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Requantizer512(Args a, int[] foldedBias, float[] multipliers, int block)
+        {
+            int oc = block * Block;
+            _valid = Math.Min(Block, a.OC - oc);
+            _lo = Vector512.Create((float)(a.YMin - a.YZero));
+            _hi = Vector512.Create((float)(a.YMax - a.YZero));
+            _yZero = Vector512.Create(a.YZero);
+            _zZero = Vector512.Create(a.ZZero);
+            _zMultiplier = Vector512.Create(a.ZMultiplier);
+            _residual = a.Z >= 0;
+            _zSigned = a.ZSigned;
+            fixed (int* b = foldedBias)
+            fixed (float* f = multipliers)
+            {
+                _bias = Avx512F.LoadVector512(b + oc);
+                _multiplier = Avx512F.LoadVector512(f + oc);
+            }
+        }
+
+        /// <summary>Requantizes one pixel's 16 accumulators into its output bytes at <paramref name="y"/>, adding the residual at <paramref name="z"/> if the layer has one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<int> acc, byte* y, byte* z)
+        {
+            var bytes = Bytes(acc, z);
+            if (_valid < Block) for (int o = 0; o < _valid; o++) y[o] = bytes.GetElement(o);
+            else Sse2.Store(y, bytes);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<byte> Bytes(Vector512<int> acc, byte* z)
+        {
+            var s = Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Add(acc, _bias)), _multiplier);
+            if (_residual)
+            {
+                var zs = Sse2.LoadVector128(z);
+                var wide = _zSigned ? Avx512F.ConvertToVector512Int32(zs.AsSByte()) : Avx512F.ConvertToVector512Int32(zs);
+                s = Avx512F.Add(s, Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.Subtract(wide, _zZero)), _zMultiplier));
+            }
+            var q = Avx512F.Add(Avx512F.ConvertToVector512Int32(Avx512F.Min(Avx512F.Max(s, _lo), _hi)), _yZero);
+            return Avx512F.ConvertToVector128Byte(q);
         }
     }
 

@@ -104,6 +104,8 @@ public class QConv2dTests
     [InlineData(3, 11, 11, 20, 3, 2, 0, 1, 41)]
     [InlineData(32, 5, 5, 32, 3, 1, 1, 32, 64)]
     [InlineData(8, 6, 6, 16, 3, 1, 1, 4, 19)]
+    [InlineData(16, 28, 27, 24, 3, 1, 1, 1, 40)]
+    [InlineData(32, 14, 13, 40, 3, 1, 1, 1, 56)]
     public void AnOutputWrittenInsideAWiderValueFillsOnlyItsChannels(int c, int h, int w, int oc, int k, int stride, int pad, int group, int yStride)
     {
         var rng = new Random(oc * 31 + yStride);
