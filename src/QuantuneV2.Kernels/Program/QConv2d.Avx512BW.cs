@@ -87,6 +87,7 @@ public static partial class QConv2d
     /// <summary>
     /// The requantizing epilogue on 512-bit vectors: as <see cref="EpilogueAvx2"/> (same operations in the same order,
     /// so the same bits), 16 channels of a pixel in one vector, and VPMOVDB narrows them to the 16 output bytes.
+    /// Not inlined: its loop keeps its registers to itself, as it did when it was too long to inline.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static unsafe void EpilogueAvx512(Args a, byte* arena, int[] foldedBias, float[] multipliers, int* acc, int first, int count, int block)
@@ -95,6 +96,8 @@ public static partial class QConv2d
         int stride = a.PixelStride, zStride = a.OC;
         // Walked by pointers held in locals: the loop's byte stores would make the JIT reload every field of a.
         byte* y = FirstOutput(a, arena, first, block * Block), z = FirstResidual(a, arena, first, block * Block);
+        // The store is written here rather than through Store: inlined from there, the JIT moved the full store out of
+        // the loop's straight path, and 1×1 16 → 96 at 112×112 took 0.213 ms instead of 0.186 (`quick`).
         int valid = Math.Min(Block, a.OC - block * Block);
         for (int* end = acc + count * Block; acc < end; acc += Block, y += stride, z += zStride)
         {
@@ -144,6 +147,7 @@ public static partial class QConv2d
             else Sse2.Store(y, bytes);
         }
 
+        /// <summary>One pixel's 16 output bytes from its accumulators (and its residual at <paramref name="z"/>, if the layer has one).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<byte> Bytes(Vector512<int> acc, byte* z)
         {
