@@ -15,7 +15,7 @@ namespace QuantuneV2.Kernels.Program;
 /// - F(4×4): G′ = S G with S = diag(4, 6, 6, 24, 24, 1), |V| ≤ 25 500, |U| ≤ 6272; the output transform with
 ///   A′ = diag(24 / S) A gives 576·acc modulo 2³². 576 = 2⁶·9: times 9⁻¹ modulo 2³² that is 64·acc, exact while
 ///   |acc| &lt; 2²⁵ (C ≤ 114), and a shift by 6 gives acc.
-/// The epilogue is then <see cref="EpilogueAvx512"/>. .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits
+/// The epilogue (<see cref="Requantizer512"/>, as <see cref="EpilogueAvx512"/>) then runs on the output transform's registers. .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits
 /// multiplies 32 s16 pairs, and with fewer products the 3×3 layers go past the 256-bit VPDPBUSD ceiling.
 /// </summary>
 public static partial class QConv2d
@@ -148,9 +148,9 @@ public static partial class QConv2d
                     // and the epilogue of its two halves of 16 channels follow, from L1.
                     for (int ob = 0; ob < blocks; ob++)
                     {
-                        var low = new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob);
-                        var high = 2 * ob + 1 < p.Blocks ? new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob + 1) : low;
                         bool both = 2 * ob + 1 < p.Blocks;
+                        var low = new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob);
+                        var high = both ? new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob + 1) : low;
                         for (int t0 = 0; t0 < tiles; t0 += chunkTiles)
                         {
                             int count = Math.Min(chunkTiles, tiles - t0);
