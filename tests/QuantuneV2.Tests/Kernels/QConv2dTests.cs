@@ -71,10 +71,15 @@ public class QConv2dTests
     [MemberData(nameof(Shapes))]
     public void EveryIsaMatchesTheDirectLoopsBitForBit(int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group)
     {
-        foreach (var (xSigned, ySigned, residual, extreme) in new[] { (false, false, false, false), (true, true, true, false), (false, true, true, true), (true, false, false, true) })
+        foreach (var (xSigned, ySigned, residual, extreme, clamp) in new[]
         {
-            var rng = new Random(c * 1000 + oc * 10 + k + (xSigned ? 7 : 0) + (extreme ? 13 : 0));
-            var a = Layer(rng, c, h, w, oc, k, stride, dilation, pad, group, xSigned, ySigned, extreme);
+            (false, false, false, false, Clamp.TypeBounds), (true, true, true, false, Clamp.TypeBounds), (false, true, true, true, Clamp.TypeBounds),
+            (true, false, false, true, Clamp.TypeBounds), (false, false, true, false, Clamp.Tight), (true, true, false, true, Clamp.Tight),
+            (false, false, true, true, Clamp.HugeMultipliers), (true, true, false, false, Clamp.HugeMultipliers),
+        })
+        {
+            var rng = new Random(c * 1000 + oc * 10 + k + (xSigned ? 7 : 0) + (extreme ? 13 : 0) + (int)clamp * 29);
+            var a = Layer(rng, c, h, w, oc, k, stride, dilation, pad, group, xSigned, ySigned, extreme, clamp);
             int xBytes = 2 * c * h * w, yBytes = 2 * oc * a.OH * a.OW;
             if (residual)
             {
@@ -93,7 +98,7 @@ public class QConv2dTests
             {
                 var actual = (byte[])arena.Clone();
                 using (Int8Dispatch.Force(isa, winograd)) QConv2d.Run(a, actual);
-                Assert.True(expected.AsSpan(a.Y, yBytes).SequenceEqual(actual.AsSpan(a.Y, yBytes)), $"{isa} (Winograd {winograd}) differs (x signed {xSigned}, residual {residual}, extreme {extreme})");
+                Assert.True(expected.AsSpan(a.Y, yBytes).SequenceEqual(actual.AsSpan(a.Y, yBytes)), $"{isa} (Winograd {winograd}) differs (x signed {xSigned}, residual {residual}, extreme {extreme}, {clamp})");
             }
         }
     }
@@ -133,19 +138,29 @@ public class QConv2dTests
         }
     }
 
-    private static QConv2d.Args Layer(Random rng, int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group, bool xSigned, bool ySigned, bool extreme)
+    /// <summary>
+    /// The output's clamp: the type's bounds (the epilogues saturate there), bounds inside them (as a fused ReLU6 or a
+    /// ReLU over a nonzero zero point makes), or the type's bounds with a third of the multipliers so large that scaled
+    /// accumulators pass ±2³¹, where converting them to int32 overflows.
+    /// </summary>
+    public enum Clamp { TypeBounds, Tight, HugeMultipliers }
+
+    private static QConv2d.Args Layer(Random rng, int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group, bool xSigned, bool ySigned, bool extreme,
+        Clamp clamp = Clamp.TypeBounds)
     {
         int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+        int yZero = ySigned ? -3 : 7;
         return new QConv2d.Args
         {
             C = c, H = h, W = w, OC = oc, OH = oh, OW = ow, KH = k, KW = k, SH = stride, SW = stride, DH = dilation, DW = dilation,
             PadTop = pad, PadLeft = pad, Group = group, N = 2,
             XZero = xSigned ? rng.Next(-128, 128) : rng.Next(0, 256), XSigned = xSigned,
-            YZero = ySigned ? -3 : 7, YSigned = ySigned, YMin = ySigned ? -128 : 0, YMax = ySigned ? 127 : 255,
+            YZero = yZero, YSigned = ySigned,
+            YMin = clamp == Clamp.Tight ? yZero + 2 : ySigned ? -128 : 0, YMax = clamp == Clamp.Tight ? yZero + 90 : ySigned ? 127 : 255,
             X = 0, Y = 4096 * ((2 * c * h * w + 4095) / 4096),
             Weights = [.. Enumerable.Range(0, oc * c / group * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))],
             Bias = rng.Next(2) == 0 ? null : [.. Enumerable.Range(0, oc).Select(_ => rng.Next(-50_000, 50_000))],
-            Multiplier = [.. Enumerable.Range(0, oc).Select(_ => (float)(rng.NextDouble() * 0.01))],
+            Multiplier = [.. Enumerable.Range(0, oc).Select(o => (float)(rng.NextDouble() * (clamp == Clamp.HugeMultipliers && o % 3 == 0 ? 1e5 : 0.01)))],
         };
     }
 
