@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -88,12 +89,14 @@ public static partial class QConv2d
     /// (the layout the build wrote for the other paths): it is 3.6× (F(2×2)) or 8× (F(4×4)) their size, for CPUs with
     /// AVX-512 only.
     /// </summary>
-    private static short[] TransformWinogradWeights(Args a, Packed p)
+    private static unsafe short[] TransformWinogradWeights(Args a, Packed p)
     {
         var gp = p.WinogradOutputTile == 4 ? s_g4 : s_g2;
         int n = gp.GetLength(0), positions = n * n;
         int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
-        var u = new short[blocks * positions * pairs * WinogradBlock * 2];
+        // Pinned, with a cache line of slack: the kernels read U from its first cache line's start (Packed.WinogradWeights).
+        var array = GC.AllocateArray<short>(blocks * positions * pairs * WinogradBlock * 2 + CacheLine / sizeof(short), pinned: true);
+        short* u = Aligned((short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
         Span<int> g = stackalloc int[9], t = stackalloc int[3 * n];
         for (int oc = 0; oc < a.OC; oc++)
             for (int ic = 0; ic < a.C; ic++)
@@ -110,14 +113,14 @@ public static partial class QConv2d
                         u[((((oc / WinogradBlock) * positions + n * i + j) * pairs + ic / 2) * WinogradBlock + oc % WinogradBlock) * 2 + ic % 2] = (short)value;
                     }
             }
-        return u;
+        return array;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunWinograd(Args a, Span<byte> arena)
     {
         var p = a.PackedLayer;
-        short[] weights = p.WinogradWeights(a);
+        short* u = p.WinogradWeights(a);
         int m = p.WinogradOutputTile, positions = (m + 2) * (m + 2);
         int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + m - 1) / m, tilesY = (a.OH + m - 1) / m;
         int paddedW = m * tilesX + 2, paddedH = m * tilesY + 2;
@@ -130,7 +133,6 @@ public static partial class QConv2d
         int chunkLimit = Math.Max(WinogradChunkTiles, c16 / 2), chunkLimit6 = (chunkLimit + Tile - 1) / Tile * Tile;
         int* products = (int*)Pinned(ref t_winogradProducts, positions * chunkLimit6 * WinogradBlock * sizeof(int));
         fixed (byte* x = arena)
-        fixed (short* u = weights)
         {
             for (int n = 0; n < a.N; n++)
             {
@@ -399,7 +401,8 @@ public static partial class QConv2d
     private static unsafe void Winograd4Inputs(byte* image, int paddedW, int c16, int tilesX, int tiles, short* inputs)
     {
         nint line = (nint)paddedW * c16;
-        var bd = stackalloc Vector256<short>[36];
+        var bdBuffer = stackalloc Vector256<short>[36 + 2];
+        var bd = Aligned(bdBuffer);
         for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
         {
             byte* patch = image + ty * 4 * line + tx * 4 * c16;
@@ -454,7 +457,8 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Winograd4Outputs(in WinogradBatch batch, int* products, int first, int count, int oc, Requantizer512 low, Requantizer512 high, bool both)
     {
-        var columns = stackalloc Vector512<int>[24];
+        var columnsBuffer = stackalloc Vector512<int>[24 + 1];
+        var columns = Aligned(columnsBuffer);
         for (int t = 0; t < count; t++)
         {
             batch.Tile(first + t, oc, out byte* y, out byte* z, out int rows, out int width);
