@@ -23,7 +23,7 @@ public static class ProgramProfile
         ModelWeights weights;
         using (var stream = File.OpenRead(weightsPath)) weights = ModelWeights.Read(stream);
         var steps = program.Steps.Select(s => (s, Run: Bind(s, weights))).ToArray();
-        var arena = new byte[program.ArenaBytes];
+        var arena = Arena.Allocate(checked((int)program.ArenaBytes));
         var random = new Random(7);
         var image = new float[program.Inputs[0].Elements];
         for (int i = 0; i < image.Length; i++) image[i] = (float)(random.NextDouble() * 2 - 1);
@@ -34,7 +34,7 @@ public static class ProgramProfile
         {
             if (r == Warmup) Thread.Sleep(500);
             // Later steps reuse the input's bytes; as the generated class does, each run starts from a fresh copy.
-            image.CopyTo(Arena.Floats(arena, (int)program.Inputs[0].At, image.Length));
+            image.CopyTo(Arena.Floats(arena.Span, (int)program.Inputs[0].At, image.Length));
             for (int i = 0; i < steps.Length; i++)
             {
                 long start = Stopwatch.GetTimestamp();
@@ -70,7 +70,7 @@ public static class ProgramProfile
     }
 
     /// <summary>The step's Args object with every field set from the program, and its Run.</summary>
-    private static Action<byte[]> Bind(KernelStep step, ModelWeights weights)
+    private static Action<Memory<byte>> Bind(KernelStep step, ModelWeights weights)
     {
         var kernel = typeof(QConv2d).Assembly.GetType($"QuantuneV2.Kernels.Program.{step.Kernel}") ?? throw new InvalidOperationException($"no kernel {step.Kernel}");
         var argsType = kernel.GetNestedType("Args")!;
@@ -85,7 +85,7 @@ public static class ProgramProfile
         return arena => call(args, arena);
     }
 
-    private delegate void RunDelegate(object args, byte[] arena);
+    private delegate void RunDelegate(object args, Memory<byte> arena);
 
     private delegate void RunDelegate<T>(T args, Span<byte> arena);
 
@@ -94,7 +94,7 @@ public static class ProgramProfile
 
     private sealed class Caller<T>(RunDelegate<T> run)
     {
-        public void Invoke(object args, byte[] arena) => run((T)args, arena);
+        public void Invoke(object args, Memory<byte> arena) => run((T)args, arena.Span);
     }
 
     private static object? Value(string v, Type type, ModelWeights w)

@@ -107,14 +107,14 @@ internal static class ModelEmitter
                 /// <summary>The working memory of one inference at a time: use one per thread.</summary>
                 public sealed class Session
                 {
-                    private readonly byte[] _arena = new byte[WorkspaceBytes];
+                    private readonly global::System.Memory<byte> _arena = {{Kernels}}.Arena.Allocate(WorkspaceBytes);
 
                     /// <summary>Runs the model; see <see cref="{{model.ClassName}}.Infer(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>.</summary>
                     public void Infer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
                     {
                         if (input.Length != InputLength) throw new global::System.ArgumentException($"the input has {input.Length} values; {{model.ClassName}} takes {InputLength}", nameof(input));
                         if (output.Length != OutputLength) throw new global::System.ArgumentException($"the output has {output.Length} values; {{model.ClassName}} gives {OutputLength}", nameof(output));
-                        s_steps.Value.Run(input, _arena);
+                        s_steps.Value.Run(input, _arena.Span);
                         Output.CopyTo(output);
                     }
 
@@ -132,12 +132,12 @@ internal static class ModelEmitter
                         if (!global::System.MemoryExtensions.SequenceEqual(input.Lengths, s_inputLengths)) throw new global::System.ArgumentException("the input tensor's shape is not {{model.ClassName}}.InputShape", nameof(input));
                         if (!global::System.MemoryExtensions.SequenceEqual(output.Lengths, s_outputLengths)) throw new global::System.ArgumentException("the output tensor's shape is not {{model.ClassName}}.OutputShape", nameof(output));
                         input.FlattenTo(Input);
-                        s_steps.Value.Run(Input, _arena);
+                        s_steps.Value.Run(Input, _arena.Span);
                         new global::System.Numerics.Tensors.ReadOnlyTensorSpan<float>(Output, s_outputLengths).CopyTo(output);
                     }
 
-                    private global::System.Span<float> Input => {{Kernels}}.Arena.Floats(_arena, {{input.At}}, InputLength);
-                    private global::System.Span<float> Output => {{Kernels}}.Arena.Floats(_arena, {{output.At}}, OutputLength);
+                    private global::System.Span<float> Input => {{Kernels}}.Arena.Floats(_arena.Span, {{input.At}}, InputLength);
+                    private global::System.Span<float> Output => {{Kernels}}.Arena.Floats(_arena.Span, {{output.At}}, OutputLength);
                 }
 
                 private static global::QuantuneV2.Kernels.Program.ModelWeights LoadWeights()
