@@ -10,16 +10,32 @@ public static class Arena
     public static Span<float> Floats(Span<byte> arena, int offset, int count) => MemoryMarshal.Cast<byte, float>(arena.Slice(offset, count * sizeof(float)));
 
     /// <summary>
-    /// A program's arena of <paramref name="bytes"/>, from a cache line's start in a pinned array: the tool places every
-    /// value at a multiple of 64 bytes, which only lands on cache lines from there (arrays start 16 bytes into one),
-    /// and a vector access across two lines costs two.
+    /// A program's arena of <paramref name="bytes"/>, from a cache line's start: the tool places every value at a
+    /// multiple of <see cref="CacheLine"/> bytes, which only lands on cache lines from there.
     /// </summary>
     public static unsafe Memory<byte> Allocate(int bytes)
     {
-        var array = GC.AllocateArray<byte>(bytes + 64, pinned: true);
-        int offset = (int)(-(nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) & 63);
-        return array.AsMemory(offset, bytes);
+        var array = AllocateAligned<byte>(bytes, out byte* start);
+        return array.AsMemory((int)(start - (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array))), bytes);
     }
+
+    internal const int CacheLine = 64;
+
+    /// <summary>
+    /// A pinned array with room for <paramref name="count"/> values from a cache line's start, <paramref name="start"/>
+    /// (the array keeps the memory alive). Buffers of vectors start there: arrays start 16 bytes into a line and the
+    /// stack is 16-byte aligned, and a 512-bit access that straddles two lines costs two. Where that fell by chance, one
+    /// process ran SqueezeNet's `loop` 13 % slower than another (docs/kernels.md, Alignment).
+    /// </summary>
+    internal static unsafe T[] AllocateAligned<T>(int count, out T* start) where T : unmanaged
+    {
+        var array = GC.AllocateArray<T>(count + CacheLine / sizeof(T), pinned: true);
+        start = Aligned((T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
+        return array;
+    }
+
+    /// <summary>The first cache line's start at or after <paramref name="p"/>.</summary>
+    internal static unsafe T* Aligned<T>(T* p) where T : unmanaged => (T*)(((nint)p + CacheLine - 1) & ~(nint)(CacheLine - 1));
 
     /// <summary>A quantized value, int8 or uint8 by <paramref name="signed"/>.</summary>
     public static int Read(Span<byte> arena, int index, bool signed) => signed ? (sbyte)arena[index] : arena[index];

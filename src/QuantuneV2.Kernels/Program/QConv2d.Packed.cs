@@ -196,7 +196,7 @@ public static partial class QConv2d
         public unsafe short* WinogradWeights(Args a)
         {
             if (_winograd is null) Interlocked.CompareExchange(ref _winograd, TransformWinogradWeights(a, this), null);
-            return Aligned((short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_winograd)));
+            return Arena.Aligned((short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_winograd)));
         }
 #endif
 
@@ -263,8 +263,8 @@ public static partial class QConv2d
         // and the epilogue's setup is paid once per Batch tiles.
         int batch = p.Depthwise ? 1 : Batch;
         int passes = (p.Blocks + step - 1) / step, batches = (tiles + batch - 1) / batch;
-        int* accBuffer = stackalloc int[Batch * Tile * Block + CacheLine / sizeof(int)];
-        int* acc = Aligned(accBuffer);
+        int* accBuffer = stackalloc int[Batch * Tile * Block + Arena.CacheLine / sizeof(int)];
+        int* acc = Arena.Aligned(accBuffer);
         fixed (byte* x = arena)
         fixed (nint* table = rows)
         fixed (byte* pad = padRow)
@@ -452,18 +452,9 @@ public static partial class QConv2d
     /// <summary>A thread's pinned buffer of at least <paramref name="bytes"/> from a cache line's start, grown when a layer needs more.</summary>
     private static unsafe byte* Pinned(ref byte[]? buffer, int bytes)
     {
-        if (buffer is null || buffer.Length < bytes + CacheLine) buffer = GC.AllocateArray<byte>(bytes + CacheLine, pinned: true);
-        return Aligned((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
+        if (buffer is null || buffer.Length < bytes + Arena.CacheLine) buffer = Arena.AllocateAligned<byte>(bytes, out _);
+        return Arena.Aligned((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
     }
-
-    private const int CacheLine = 64;
-
-    /// <summary>
-    /// The first cache line's start at or after <paramref name="p"/>. Buffers of vectors start there: arrays and the
-    /// stack are only 8- or 16-byte aligned, and a 512-bit access that straddles two lines costs two. Where that
-    /// alignment fell by chance, a process ran SqueezeNet's `loop` 13 % slower than another (acc 32 bytes into a line).
-    /// </summary>
-    internal static unsafe T* Aligned<T>(T* p) where T : unmanaged => (T*)(((nint)p + CacheLine - 1) & ~(nint)(CacheLine - 1));
 
     /// <summary>
     /// Copies one image into <paramref name="padded"/> with its padding made real: zero points around it, PadTop rows

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -94,9 +93,8 @@ public static partial class QConv2d
         var gp = p.WinogradOutputTile == 4 ? s_g4 : s_g2;
         int n = gp.GetLength(0), positions = n * n;
         int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
-        // Pinned, with a cache line of slack: the kernels read U from its first cache line's start (Packed.WinogradWeights).
-        var array = GC.AllocateArray<short>(blocks * positions * pairs * WinogradBlock * 2 + CacheLine / sizeof(short), pinned: true);
-        short* u = Aligned((short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
+        // The kernels read U from its array's first cache line's start (Packed.WinogradWeights).
+        var array = Arena.AllocateAligned<short>(blocks * positions * pairs * WinogradBlock * 2, out short* u);
         Span<int> g = stackalloc int[9], t = stackalloc int[3 * n];
         for (int oc = 0; oc < a.OC; oc++)
             for (int ic = 0; ic < a.C; ic++)
@@ -402,7 +400,7 @@ public static partial class QConv2d
     {
         nint line = (nint)paddedW * c16;
         var bdBuffer = stackalloc Vector256<short>[36 + 2];
-        var bd = Aligned(bdBuffer);
+        var bd = Arena.Aligned(bdBuffer);
         for (int t = 0, tx = 0, ty = 0; t < tiles; t++, tx = tx + 1 == tilesX ? 0 : tx + 1, ty += tx == 0 ? 1 : 0)
         {
             byte* patch = image + ty * 4 * line + tx * 4 * c16;
@@ -458,7 +456,7 @@ public static partial class QConv2d
     private static unsafe void Winograd4Outputs(in WinogradBatch batch, int* products, int first, int count, int oc, Requantizer512 low, Requantizer512 high, bool both)
     {
         var columnsBuffer = stackalloc Vector512<int>[24 + 1];
-        var columns = Aligned(columnsBuffer);
+        var columns = Arena.Aligned(columnsBuffer);
         for (int t = 0; t < count; t++)
         {
             batch.Tile(first + t, oc, out byte* y, out byte* z, out int rows, out int width);
