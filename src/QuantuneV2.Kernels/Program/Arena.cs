@@ -16,7 +16,7 @@ public static class Arena
     public static unsafe Memory<byte> Allocate(int bytes)
     {
         var array = AllocateAligned<byte>(bytes, out byte* start);
-        return array.AsMemory((int)(start - (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array))), bytes);
+        return array.AsMemory((int)(start - First(array)), bytes);
     }
 
     internal const int CacheLine = 64;
@@ -30,12 +30,17 @@ public static class Arena
     internal static unsafe T[] AllocateAligned<T>(int count, out T* start) where T : unmanaged
     {
         var array = GC.AllocateArray<T>(count + CacheLine / sizeof(T), pinned: true);
-        start = Aligned((T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
+        start = AlignedStart(array);
         return array;
     }
 
+    /// <summary>Where <see cref="AllocateAligned"/>'s values start in <paramref name="pinned"/>, one of its arrays.</summary>
+    internal static unsafe T* AlignedStart<T>(T[] pinned) where T : unmanaged => Aligned(First(pinned));
+
     /// <summary>The first cache line's start at or after <paramref name="p"/>.</summary>
     internal static unsafe T* Aligned<T>(T* p) where T : unmanaged => (T*)(((nint)p + CacheLine - 1) & ~(nint)(CacheLine - 1));
+
+    private static unsafe T* First<T>(T[] pinned) where T : unmanaged => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     /// <summary>A quantized value, int8 or uint8 by <paramref name="signed"/>.</summary>
     public static int Read(Span<byte> arena, int index, bool signed) => signed ? (sbyte)arena[index] : arena[index];

@@ -196,7 +196,7 @@ public static partial class QConv2d
         public unsafe short* WinogradWeights(Args a)
         {
             if (_winograd is null) Interlocked.CompareExchange(ref _winograd, TransformWinogradWeights(a, this), null);
-            return Arena.Aligned((short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_winograd)));
+            return Arena.AlignedStart(_winograd);
         }
 #endif
 
@@ -453,7 +453,7 @@ public static partial class QConv2d
     private static unsafe byte* Pinned(ref byte[]? buffer, int bytes)
     {
         if (buffer is null || buffer.Length < bytes + Arena.CacheLine) buffer = Arena.AllocateAligned<byte>(bytes, out _);
-        return Arena.Aligned((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
+        return Arena.AlignedStart(buffer);
     }
 
     /// <summary>
