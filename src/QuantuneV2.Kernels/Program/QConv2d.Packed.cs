@@ -187,16 +187,16 @@ public static partial class QConv2d
         /// <summary>The output tile of the Winograd path this layer takes where AVX-512BW runs (<see cref="WinogradTile"/>), or 0.</summary>
         public int WinogradOutputTile { get; }
 
-        private short[]? _winograd;
+        private WinogradLayout? _winograd;
 
         /// <summary>
-        /// The Winograd weights (<see cref="TransformWinogradWeights"/>) from a cache line's start in their pinned array,
-        /// made once on first use; threads that race make equal ones and keep the first.
+        /// The Winograd weights and bias (<see cref="TransformWinogradWeights"/>), made once on first use; threads that
+        /// race make equal ones and keep the first.
         /// </summary>
-        public unsafe short* WinogradWeights(Args a)
+        public WinogradLayout Winograd(Args a)
         {
             if (_winograd is null) Interlocked.CompareExchange(ref _winograd, TransformWinogradWeights(a, this), null);
-            return Arena.AlignedStart(_winograd);
+            return _winograd;
         }
 #endif
 

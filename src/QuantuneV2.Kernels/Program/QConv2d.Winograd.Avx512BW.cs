@@ -6,15 +6,17 @@ namespace QuantuneV2.Kernels.Program;
 
 /// <summary>
 /// The 3×3 stride-1 convolution as Winograd F(m×m, 3×3) in integers, on AVX-512BW, exact: F(2×2) takes 16 products per
-/// 2×2 output tile and channel instead of 36, F(4×4) 36 instead of 144. Each (m+2)×(m+2) input patch d (uint8, flipped
-/// as for VPDPBUSD) becomes V = Bᵀ d B, each 3×3 kernel g becomes U = G′ g G′ᵀ with G′ an integer multiple of G, the
-/// products are summed over the channels (VPMADDWD on s16), and the output transform gives a known multiple of
-/// Σ x·w, from which the direct path's acc is recovered exactly (docs/kernels.md):
-/// - F(2×2): G′ = 2G, V in [−765, 1020], U in [−1152, 1152]; Aᵀ M A = 4·acc, which fits in int32 while
-///   4·9·C·255·128 &lt; 2³¹, so the int32 sums may wrap on the way and a shift by 2 gives acc.
-/// - F(4×4): G′ = S G with S = diag(4, 6, 6, 24, 24, 1), |V| ≤ 25 500, |U| ≤ 6272; the output transform with
-///   A′ = diag(24 / S) A gives 576·acc modulo 2³². 576 = 2⁶·9: times 9⁻¹ modulo 2³² that is 64·acc, exact while
-///   |acc| &lt; 2²⁵ (C ≤ 114), and a shift by 6 gives acc.
+/// 2×2 output tile and channel instead of 36, F(4×4) 36 instead of 144. Each (m+2)×(m+2) input patch d (the uint8 of
+/// the direct paths, flipped as for VPDPBUSD, less 128: int8 centred on zero) becomes V = Bᵀ d B, each 3×3 kernel g
+/// becomes U = G′ g G′ᵀ with G′ an integer multiple of G, the products are summed over the channels (VPMADDWD on s16),
+/// and the output transform gives a known multiple of Σ d·w = acc − 128·Σw, from which acc is recovered exactly
+/// (128·Σw is in the Winograd bias, <see cref="WinogradLayout"/>; docs/kernels.md):
+/// - F(2×2): G′ = 2G, |V| ≤ 512, |U| ≤ 1152; Aᵀ M A = 4·Σ d·w, which fits in int32 while 4·9·C·128·128 &lt; 2³¹, so
+///   the int32 sums may wrap on the way and a shift by 2 gives Σ d·w.
+/// - F(4×4): G′ = S G with S = diag(4, 6, 6, 24, 24, 1), |V| ≤ 12 800, |U| ≤ 6272; the output transform with
+///   A′ = diag(24 / S) A gives 576·Σ d·w modulo 2³². 576 = 2⁶·9: times 9⁻¹ modulo 2³² that is 64·Σ d·w, exact while
+///   |Σ d·w| &lt; 2²⁵ (C ≤ 227), and a shift by 6 gives Σ d·w. Layers of more channels sum them in groups of at most
+///   224, each group's sum recovered so and the groups' sums added in int32.
 /// The epilogue (<see cref="Requantizer512"/>, as <see cref="EpilogueAvx512"/>) then runs on the output transform's registers. .NET 10 has no 512-bit VPDPBUSD; VPMADDWD on 512 bits
 /// multiplies 32 s16 pairs, and with fewer products the 3×3 layers go past the 256-bit VPDPBUSD ceiling.
 /// </summary>
@@ -37,14 +39,14 @@ public static partial class QConv2d
     /// <summary>
     /// Tiles whose products one pass over a block's weights makes before the output transform and the epilogue read
     /// them, at least: M stays in L1 and L2 (a batch's M, tiles·positions·128 bytes, reached 900 KB for 196 tiles of
-    /// F(4×4)). Layers of more channels take chunks of C16 / 2 tiles, where M is as large as the block's U, which each
-    /// chunk reads again. Measured in `profile`: SqueezeNet's 16 → 64 layers 0.115 → 0.102 ms, 32 → 128 0.080 → 0.075,
+    /// F(4×4)). Layers of more channels take chunks of C16 / 2 tiles (of a group's channels, for F(4×4) in groups),
+    /// where M is as large as the block's U, which each chunk reads again. Measured in `profile`: SqueezeNet's 16 → 64 layers 0.115 → 0.102 ms, 32 → 128 0.080 → 0.075,
     /// ResNet18's 64 → 64 0.28 → 0.265; with chunks of 24 tiles for every layer, ResNet18's 128 → 128 and 256 → 256
     /// layers were 7–11 % slower.
     /// </summary>
     private const int WinogradChunkTiles = 24;
 
-    [ThreadStatic] private static byte[]? t_winogradImage, t_winogradInputs, t_winogradProducts;
+    [ThreadStatic] private static byte[]? t_winogradImage, t_winogradInputs, t_winogradProducts, t_winogradPartial;
 
     /// <summary>Fewer input channels leave F(2×2)'s transforms more work than its products save (`quick`: 16 → 64 at 55×55 took 0.19 ms against 0.15 direct).</summary>
     private const int WinogradMinChannels = 32;
@@ -52,8 +54,13 @@ public static partial class QConv2d
     /// <summary>The same for F(4×4), whose transforms cost less per output.</summary>
     private const int Winograd4MinChannels = 16;
 
-    /// <summary>F(4×4) recovers acc from 64·acc modulo 2³²: exact while 9·C·255·128 &lt; 2²⁵.</summary>
-    private const int Winograd4MaxChannels = 114;
+    /// <summary>
+    /// F(4×4) recovers Σ d·w from 64·Σ d·w modulo 2³²: exact while 9·C·128·128 &lt; 2²⁵, C ≤ 227. Layers of more
+    /// channels sum them in groups of this many (a multiple of 16), each through its own output transform. Measured in
+    /// `profile` of VGG16, 512 → 512 at 28×28: F(2×2) 5.3 ms, F(4×4) in three groups 3.7 ms; with each group a pass
+    /// of its own over the positions (V read in runs of a group's channels), 4.9 ms.
+    /// </summary>
+    private const int Winograd4GroupChannels = 224;
 
     /// <summary>
     /// Fewer output tiles use each byte of U too few times (tiles / 2 multiply-adds) to hide its streaming from memory
@@ -64,16 +71,15 @@ public static partial class QConv2d
 
     /// <summary>
     /// The output tile of the Winograd path a layer takes where AVX-512BW runs (4 or 2), or 0: 3×3, stride and dilation 1,
-    /// groups of one, at least <see cref="WinogradMinTiles"/> tiles; F(4×4) from <see cref="Winograd4MinChannels"/> to
-    /// <see cref="Winograd4MaxChannels"/> input channels, else F(2×2) from <see cref="WinogradMinChannels"/>, while
-    /// 4·9·C·255·128 &lt; 2³¹.
+    /// groups of one, at least <see cref="WinogradMinTiles"/> tiles; F(4×4) from <see cref="Winograd4MinChannels"/>
+    /// input channels, else F(2×2) from <see cref="WinogradMinChannels"/>, while 4·9·C·128·128 &lt; 2³¹.
     /// </summary>
     internal static int WinogradTile(Args a)
     {
         if (a.Group != 1 || a.KH != 3 || a.KW != 3 || a.SH != 1 || a.SW != 1 || a.DH != 1 || a.DW != 1) return 0;
         bool EnoughTiles(int m) => (a.OH + m - 1) / m * ((a.OW + m - 1) / m) >= WinogradMinTiles;
-        if (a.C >= Winograd4MinChannels && a.C <= Winograd4MaxChannels && EnoughTiles(4)) return 4;
-        return a.C >= WinogradMinChannels && EnoughTiles(2) && 4L * 9 * a.C * 255 * 128 < int.MaxValue ? 2 : 0;
+        if (a.C >= Winograd4MinChannels && EnoughTiles(4)) return 4;
+        return a.C >= WinogradMinChannels && EnoughTiles(2) && 4L * 9 * a.C * 128 * 128 < int.MaxValue ? 2 : 0;
     }
 
     /// <summary>G′ of F(2×2): 2G, integers.</summary>
@@ -86,20 +92,25 @@ public static partial class QConv2d
     /// U = G′ g G′ᵀ for every block of 32 output channels, position ξ of the (m+2)×(m+2) tile and pair of input channels:
     /// <c>[OC/32][positions][C16/2][32][2]</c> s16, zero for padded channels. Made on first use from the packed weights
     /// (the layout the build wrote for the other paths): it is 3.6× (F(2×2)) or 8× (F(4×4)) their size, for CPUs with
-    /// AVX-512 only.
+    /// AVX-512 only. With it the bias for inputs centred on zero: the folded bias plus 128·Σw per output channel.
     /// </summary>
-    private static unsafe short[] TransformWinogradWeights(Args a, Packed p)
+    private static unsafe WinogradLayout TransformWinogradWeights(Args a, Packed p)
     {
         var gp = p.WinogradOutputTile == 4 ? s_g4 : s_g2;
         int n = gp.GetLength(0), positions = n * n;
         int c16 = (a.C + 15) / 16 * 16, pairs = c16 / 2, blocks = (a.OC + WinogradBlock - 1) / WinogradBlock;
         // The kernels read U from its array's first cache line's start (Packed.WinogradWeights).
         var array = Arena.AllocateAligned<short>(blocks * positions * pairs * WinogradBlock * 2, out short* u);
+        var bias = (int[])p.Bias.Clone();
         Span<int> g = stackalloc int[9], t = stackalloc int[3 * n];
         for (int oc = 0; oc < a.OC; oc++)
             for (int ic = 0; ic < a.C; ic++)
             {
-                for (int tap = 0; tap < 9; tap++) g[tap] = p.WeightAt(oc, ic, tap, a);
+                for (int tap = 0; tap < 9; tap++)
+                {
+                    g[tap] = p.WeightAt(oc, ic, tap, a);
+                    bias[oc] += 128 * g[tap];
+                }
                 // t = G′ g (n×3), then U = t G′ᵀ (n×n).
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < 3; j++)
@@ -111,30 +122,45 @@ public static partial class QConv2d
                         u[((((oc / WinogradBlock) * positions + n * i + j) * pairs + ic / 2) * WinogradBlock + oc % WinogradBlock) * 2 + ic % 2] = (short)value;
                     }
             }
-        return array;
+        return new WinogradLayout(array, bias);
+    }
+
+    /// <summary>
+    /// A layer's Winograd weights U (<see cref="TransformWinogradWeights"/>; the kernels read them from their array's
+    /// first cache line, <see cref="Arena.AlignedStart"/>) and the bias that goes with inputs centred on zero.
+    /// </summary>
+    internal sealed class WinogradLayout(short[] u, int[] bias)
+    {
+        public readonly short[] U = u;
+        public readonly int[] Bias = bias;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RunWinograd(Args a, Span<byte> arena)
     {
         var p = a.PackedLayer;
-        short* u = p.WinogradWeights(a);
+        var layout = p.Winograd(a);
+        short* u = Arena.AlignedStart(layout.U);
         int m = p.WinogradOutputTile, positions = (m + 2) * (m + 2);
         int c16 = (a.C + 15) / 16 * 16, tilesX = (a.OW + m - 1) / m, tilesY = (a.OH + m - 1) / m;
         int paddedW = m * tilesX + 2, paddedH = m * tilesY + 2;
         int rowsPerBatch = Math.Clamp(Math.Max(WinogradBatchBytes / (tilesX * c16 * 2 * positions), (WinogradBatchTiles + tilesX - 1) / tilesX), 1, tilesY);
         int batchTiles = rowsPerBatch * tilesX, batchTiles6 = (batchTiles + Tile - 1) / Tile * Tile;
         int blocks = (a.OC + WinogradBlock - 1) / WinogradBlock, pixels = a.OH * a.OW;
-        byte flip = (byte)(a.XSigned ? 0x80 : 0);
+        byte center = (byte)(a.XSigned ? 0 : 0x80);
         byte* image = Pinned(ref t_winogradImage, paddedH * paddedW * c16);
         short* inputs = (short*)Pinned(ref t_winogradInputs, positions * batchTiles6 * c16 * sizeof(short));
-        int chunkLimit = Math.Max(WinogradChunkTiles, c16 / 2), chunkLimit6 = (chunkLimit + Tile - 1) / Tile * Tile;
-        int* products = (int*)Pinned(ref t_winogradProducts, positions * chunkLimit6 * WinogradBlock * sizeof(int));
+        // F(4×4) over more than 224 channels: groups of channels, whose sums add up in `partial` ([tile][16 pixels][32]).
+        int groupChannels = m == 4 && a.C > Winograd4GroupChannels ? Winograd4GroupChannels : c16, groups = (c16 + groupChannels - 1) / groupChannels;
+        int chunkLimit = Math.Max(WinogradChunkTiles, groupChannels / 2), chunkLimit6 = (chunkLimit + Tile - 1) / Tile * Tile;
+        int groupProducts = positions * chunkLimit6 * WinogradBlock;
+        int* products = (int*)Pinned(ref t_winogradProducts, groups * groupProducts * sizeof(int));
+        int* partial = groups > 1 ? (int*)Pinned(ref t_winogradPartial, chunkLimit6 * 16 * WinogradBlock * sizeof(int)) : null;
         fixed (byte* x = arena)
         {
             for (int n = 0; n < a.N; n++)
             {
-                WinogradPadImage(a, x + a.X + (nint)n * a.H * a.W * a.C, image, paddedH, paddedW, c16, flip);
+                WinogradPadImage(a, x + a.X + (nint)n * a.H * a.W * a.C, image, paddedH, paddedW, c16, center);
                 for (int ty0 = 0; ty0 < tilesY; ty0 += rowsPerBatch)
                 {
                     int batchRows = Math.Min(rowsPerBatch, tilesY - ty0), tiles = batchRows * tilesX;
@@ -149,15 +175,17 @@ public static partial class QConv2d
                     for (int ob = 0; ob < blocks; ob++)
                     {
                         bool both = 2 * ob + 1 < p.Blocks;
-                        var low = new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob);
-                        var high = both ? new Requantizer512(a, p.Bias, p.Multiplier, 2 * ob + 1) : low;
+                        var low = new Requantizer512(a, layout.Bias, p.Multiplier, 2 * ob);
+                        var high = both ? new Requantizer512(a, layout.Bias, p.Multiplier, 2 * ob + 1) : low;
                         for (int t0 = 0; t0 < tiles; t0 += chunkTiles)
                         {
                             int count = Math.Min(chunkTiles, tiles - t0);
                             for (int xi = 0; xi < positions; xi++)
-                                WinogradProducts(inputs + ((nint)t0 * positions + xi) * c16, c16, positions, u + (ob * positions + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (count + Tile - 1) / Tile * Tile);
-                            if (m == 4) Winograd4Outputs(batch, products, t0, count, 2 * ob * Block, low, high, both);
-                            else WinogradOutputs(batch, products, t0, count, 2 * ob * Block, low, high, both);
+                                WinogradProducts(inputs + ((nint)t0 * positions + xi) * c16, c16, groupChannels / 2, groupProducts, positions,
+                                    u + (ob * positions + xi) * c16 * WinogradBlock, products + xi * WinogradBlock, (count + Tile - 1) / Tile * Tile);
+                            for (int g = 0; g < groups; g++)
+                                if (m == 4) Winograd4Outputs(batch, products + g * groupProducts, t0, count, 2 * ob * Block, low, high, both, new WinogradGroup(partial, g == 0, g == groups - 1));
+                                else WinogradOutputs(batch, products, t0, count, 2 * ob * Block, low, high, both);
                         }
                     }
                 }
@@ -206,15 +234,16 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// One image into <paramref name="image"/>: flipped, each pixel's channels C16 apart, zero points (flipped) where
-    /// the input patches of the output tiles reach past the input. The padded channels' bytes meet zero weights.
+    /// One image into <paramref name="image"/> as int8 centred on zero (unsigned inputs' top bits flipped by
+    /// <paramref name="center"/>), each pixel's channels C16 apart, zero points (centred) where the input patches of
+    /// the output tiles reach past the input. The padded channels' bytes meet zero weights.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void WinogradPadImage(Args a, byte* input, byte* image, int paddedH, int paddedW, int c16, byte flip)
+    private static unsafe void WinogradPadImage(Args a, byte* input, byte* image, int paddedH, int paddedW, int c16, byte center)
     {
         int c = a.C, w = a.W, h = a.H, padTop = a.PadTop, padLeft = a.PadLeft;
-        byte zero = (byte)(a.XZero ^ flip);
-        var f = Vector128.Create(flip);
+        byte zero = (byte)(a.XZero ^ center);
+        var f = Vector128.Create(center);
         for (int y = 0; y < paddedH; y++)
         {
             int iy = y - padTop;
@@ -236,7 +265,7 @@ public static partial class QConv2d
                 byte* pixel = from + ix * c;
                 int ch = 0;
                 for (; ch + 16 <= c; ch += 16) (Vector128.Load(pixel + ch) ^ f).Store(line + ch);
-                for (; ch < c; ch++) line[ch] = (byte)(pixel[ch] ^ flip);
+                for (; ch < c; ch++) line[ch] = (byte)(pixel[ch] ^ center);
             }
         }
     }
@@ -256,7 +285,7 @@ public static partial class QConv2d
             for (int ch = 0; ch < c16; ch += 16)
             {
                 // Bᵀ d: r_ij per column j, then each row i times B.
-                byte* q = patch + ch;
+                sbyte* q = (sbyte*)patch + ch;
                 var d00 = Avx2.ConvertToVector256Int16(q);
                 var d01 = Avx2.ConvertToVector256Int16(q + c16);
                 var d02 = Avx2.ConvertToVector256Int16(q + 2 * c16);
@@ -293,22 +322,27 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// For one position ξ and one block of 32 output channels: products[tile][ξ][32] = Σ over the channel pairs of
-    /// V[tile][ξ][pair] · U[pair][32] (VPMADDWD), 6 tiles × 32 channels in 12 accumulators; <paramref name="v"/> and
-    /// <paramref name="products"/> point at position ξ of the first tile, whose <paramref name="positions"/> follow
-    /// each other. <paramref name="tiles"/> is a multiple of 6 (the tiles past a batch's are computed and never read).
+    /// For one position ξ and one block of 32 output channels: products[group][tile][ξ][32] = Σ over the group's channel
+    /// pairs of V[tile][ξ][pair] · U[pair][32] (VPMADDWD), 6 tiles × 32 channels in 12 accumulators, the groups of
+    /// <paramref name="groupPairs"/> pairs <paramref name="groupProducts"/> apart in <paramref name="products"/>;
+    /// <paramref name="v"/> and <paramref name="products"/> point at position ξ of the first tile, whose
+    /// <paramref name="positions"/> follow each other. The groups of one tile run one after the other, so that V and U
+    /// stream as for one group. <paramref name="tiles"/> is a multiple of 6 (the tiles past a batch's are computed and
+    /// never read).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void WinogradProducts(short* v, int c16, int positions, short* u, int* products, int tiles)
+    private static unsafe void WinogradProducts(short* v, int c16, int groupPairs, int groupProducts, int positions, short* u, int* products, int tiles)
     {
         int pairs = c16 / 2, vStride = positions * c16, next = positions * WinogradBlock;
         for (int t = 0; t < tiles; t += Tile, v += Tile * vStride, products += Tile * next)
+        for (int k0 = 0, g = 0; k0 < pairs; k0 += groupPairs, g += groupProducts)
         {
             Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
             Vector512<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
             int* x0 = (int*)v, x1 = (int*)(v + vStride), x2 = (int*)(v + 2 * vStride), x3 = (int*)(v + 3 * vStride), x4 = (int*)(v + 4 * vStride), x5 = (int*)(v + 5 * vStride);
-            short* w = u;
-            for (int k = 0; k < pairs; k++, w += 2 * WinogradBlock)
+            short* w = u + k0 * 2 * WinogradBlock;
+            int* to = products + g;
+            for (int k = k0, end = Math.Min(k0 + groupPairs, pairs); k < end; k++, w += 2 * WinogradBlock)
             {
                 var w0 = Avx512F.LoadVector512(w);
                 var w1 = Avx512F.LoadVector512(w + WinogradBlock);
@@ -331,23 +365,23 @@ public static partial class QConv2d
                 a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
                 a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
             }
-            Avx512F.Store(products, a00);
-            Avx512F.Store(products + 16, a01);
-            Avx512F.Store(products + next, a10);
-            Avx512F.Store(products + next + 16, a11);
-            Avx512F.Store(products + 2 * next, a20);
-            Avx512F.Store(products + 2 * next + 16, a21);
-            Avx512F.Store(products + 3 * next, a30);
-            Avx512F.Store(products + 3 * next + 16, a31);
-            Avx512F.Store(products + 4 * next, a40);
-            Avx512F.Store(products + 4 * next + 16, a41);
-            Avx512F.Store(products + 5 * next, a50);
-            Avx512F.Store(products + 5 * next + 16, a51);
+            Avx512F.Store(to, a00);
+            Avx512F.Store(to + 16, a01);
+            Avx512F.Store(to + next, a10);
+            Avx512F.Store(to + next + 16, a11);
+            Avx512F.Store(to + 2 * next, a20);
+            Avx512F.Store(to + 2 * next + 16, a21);
+            Avx512F.Store(to + 3 * next, a30);
+            Avx512F.Store(to + 3 * next + 16, a31);
+            Avx512F.Store(to + 4 * next, a40);
+            Avx512F.Store(to + 4 * next + 16, a41);
+            Avx512F.Store(to + 5 * next, a50);
+            Avx512F.Store(to + 5 * next + 16, a51);
         }
     }
 
     /// <summary>
-    /// F(2×2): acc = Aᵀ M A / 4 for tiles <paramref name="first"/> … of the batch (their products from the chunk's first
+    /// F(2×2): Σ d·w = Aᵀ M A / 4 for tiles <paramref name="first"/> … of the batch (their products from the chunk's first
     /// tile), each of the block's halves of 16 channels (both read from the same cache lines of M), requantized into the
     /// output. Aᵀ = [[1,1,1,0],[0,1,−1,−1]].
     /// </summary>
@@ -410,7 +444,7 @@ public static partial class QConv2d
                 // Bᵀ d column by column into bd[6i + j], then each row of it times B.
                 for (int j = 0; j < 6; j++)
                 {
-                    byte* q = patch + ch + j * c16;
+                    sbyte* q = (sbyte*)patch + ch + j * c16;
                     Input4(Avx2.ConvertToVector256Int16(q), Avx2.ConvertToVector256Int16(q + line), Avx2.ConvertToVector256Int16(q + 2 * line),
                         Avx2.ConvertToVector256Int16(q + 3 * line), Avx2.ConvertToVector256Int16(q + 4 * line), Avx2.ConvertToVector256Int16(q + 5 * line),
                         out bd[j], out bd[6 + j], out bd[12 + j], out bd[18 + j], out bd[24 + j], out bd[30 + j]);
@@ -433,7 +467,7 @@ public static partial class QConv2d
 
     /// <summary>
     /// Bᵀ of F(4×4) on six values: Bᵀ = [[4,0,−5,0,1,0],[0,−4,−4,1,1,0],[0,4,−4,−1,1,0],[0,−2,−1,2,1,0],[0,2,−1,−2,1,0],
-    /// [0,4,0,−5,0,1]]. The results fit s16 (|V| ≤ 25 500), so the s16 arithmetic's wrapping on the way changes nothing.
+    /// [0,4,0,−5,0,1]]. The results fit s16 (|V| ≤ 12 800), so the s16 arithmetic's wrapping on the way changes nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Input4(Vector256<short> d0, Vector256<short> d1, Vector256<short> d2, Vector256<short> d3, Vector256<short> d4, Vector256<short> d5,
@@ -449,11 +483,11 @@ public static partial class QConv2d
     }
 
     /// <summary>
-    /// F(4×4): acc = 9⁻¹·(A′ᵀ M A′) / 64 modulo 2³² for tiles <paramref name="first"/> … of the batch (their products
+    /// F(4×4): Σ d·w = 9⁻¹·(A′ᵀ M A′) / 64 modulo 2³² for tiles <paramref name="first"/> … of the batch (their products
     /// from the chunk's first tile), each of the block's halves of 16 channels, requantized into the output.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Winograd4Outputs(in WinogradBatch batch, int* products, int first, int count, int oc, Requantizer512 low, Requantizer512 high, bool both)
+    private static unsafe void Winograd4Outputs(in WinogradBatch batch, int* products, int first, int count, int oc, Requantizer512 low, Requantizer512 high, bool both, WinogradGroup group)
     {
         var columnsBuffer = stackalloc Vector512<int>[24 + 1];
         var columns = Arena.Aligned(columnsBuffer);
@@ -461,14 +495,31 @@ public static partial class QConv2d
         {
             batch.Tile(first + t, oc, out byte* y, out byte* z, out int rows, out int width);
             int* m = products + t * 36 * WinogradBlock;
-            Output4Tile(m, batch, y, z, rows, width, columns, low);
-            if (both) Output4Tile(m + Block, batch, y + Block, z + Block, rows, width, columns, high);
+            var tile = group.Tile(t);
+            Output4Tile(m, batch, y, z, rows, width, columns, low, tile);
+            if (both) Output4Tile(m + Block, batch, y + Block, z + Block, rows, width, columns, high, tile.High());
         }
+    }
+
+    /// <summary>
+    /// Which group of input channels an F(4×4) output transform recovers the sums of, and where the groups' sums add up
+    /// before the last requantizes them: <c>partial[tile][4r + j][32]</c> int32, null for one group.
+    /// </summary>
+    private readonly unsafe struct WinogradGroup(int* partial, bool first, bool last)
+    {
+        public readonly int* Partial = partial;
+        public readonly bool First = first, Last = last;
+
+        /// <summary>The same group at chunk tile t's low 16 channels.</summary>
+        public WinogradGroup Tile(int t) => Partial == null ? this : new(Partial + t * 16 * WinogradBlock, First, Last);
+
+        /// <summary>The same group at the tile's high 16 channels.</summary>
+        public WinogradGroup High() => Partial == null ? this : new(Partial + Block, First, Last);
     }
 
     /// <summary>One tile's 16 channels from <paramref name="m"/> (positions <see cref="WinogradBlock"/> apart) to its 4×4 outputs at <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Output4Tile(int* m, in WinogradBatch batch, byte* y, byte* z, int rows, int columns, Vector512<int>* s, Requantizer512 requantize)
+    private static unsafe void Output4Tile(int* m, in WinogradBatch batch, byte* y, byte* z, int rows, int columns, Vector512<int>* s, Requantizer512 requantize, WinogradGroup group)
     {
         const int plane = WinogradBlock;
         // A′ᵀ M column by column into s[6r + j], then each row of it times A′, times 9⁻¹ modulo 2³², shifted by 6.
@@ -484,9 +535,30 @@ public static partial class QConv2d
         {
             Vector512<int>* q = s + 6 * r;
             Output4(q[0], q[1], q[2], q[3], q[4], q[5], out var y0, out var y1, out var y2, out var y3);
-            StoreTileRow(requantize, batch, y, z, columns,
-                Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y0, inverse9), 6), Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y1, inverse9), 6),
-                Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y2, inverse9), 6), Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y3, inverse9), 6));
+            y0 = Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y0, inverse9), 6);
+            y1 = Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y1, inverse9), 6);
+            y2 = Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y2, inverse9), 6);
+            y3 = Avx512F.ShiftRightArithmetic(Avx512F.MultiplyLow(y3, inverse9), 6);
+            if (group.Partial != null)
+            {
+                int* p = group.Partial + 4 * r * WinogradBlock;
+                if (!group.First)
+                {
+                    y0 += Avx512F.LoadVector512(p);
+                    y1 += Avx512F.LoadVector512(p + WinogradBlock);
+                    y2 += Avx512F.LoadVector512(p + 2 * WinogradBlock);
+                    y3 += Avx512F.LoadVector512(p + 3 * WinogradBlock);
+                }
+                if (!group.Last)
+                {
+                    Avx512F.Store(p, y0);
+                    Avx512F.Store(p + WinogradBlock, y1);
+                    Avx512F.Store(p + 2 * WinogradBlock, y2);
+                    Avx512F.Store(p + 3 * WinogradBlock, y3);
+                    continue;
+                }
+            }
+            StoreTileRow(requantize, batch, y, z, columns, y0, y1, y2, y3);
         }
     }
 

@@ -36,15 +36,19 @@ public class QConv2dTests
         { 3, 20, 21, 16, 7, 2, 1, 3, 1 },
         { 1, 9, 9, 8, 3, 1, 1, 1, 1 },
         { 2, 6, 13, 20, 5, 1, 1, 0, 1 },
-        // Winograd F(4×4) (16 to 114 channels, at least 40 tiles of 4×4 outputs): 16 channels; channels not a multiple
+        // Winograd F(4×4) (from 16 channels, at least 40 tiles of 4×4 outputs): 16 channels; channels not a multiple
         // of 16 and a partial second block of 32 output channels; no padding; padding of 2; two batches of tile rows
-        // (13 rows of 13 tiles, 8 per batch); the most channels (114).
+        // (13 rows of 13 tiles, 8 per batch); the most channels in one sum (224) over two batches of two chunks each.
+        // Then groups of 224 channels: 224 + 16 (227 channels); 224 + 32 with a partial second block; 224 + 224 + 64.
         { 16, 28, 29, 20, 3, 1, 1, 1, 1 },
         { 40, 26, 27, 40, 3, 1, 1, 1, 1 },
         { 36, 27, 26, 16, 3, 1, 1, 0, 1 },
         { 32, 26, 25, 48, 3, 1, 1, 2, 1 },
         { 32, 50, 49, 24, 3, 1, 1, 1, 1 },
-        { 114, 28, 28, 16, 3, 1, 1, 1, 1 },
+        { 224, 50, 49, 24, 3, 1, 1, 1, 1 },
+        { 227, 28, 28, 16, 3, 1, 1, 1, 1 },
+        { 256, 26, 27, 40, 3, 1, 1, 1, 1 },
+        { 512, 28, 28, 16, 3, 1, 1, 1, 1 },
         // Winograd F(2×2) (more channels, or too few tiles of 4×4 outputs; at least 40 tiles of 2×2): 48 channels at
         // 13×13; 115 channels; two batches (15 rows of 8 tiles, 12 per batch); 256 channels; the largest sums (1024 channels).
         { 48, 13, 13, 24, 3, 1, 1, 1, 1 },
@@ -63,7 +67,7 @@ public class QConv2dTests
     {
         var tiles = Shapes().Select(row => ((ITheoryDataRow)row).GetData().Cast<int>().ToArray())
             .Select(v => QConv2d.WinogradTile(Layer(new Random(1), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false, false))).ToArray();
-        Assert.True(tiles.Count(m => m == 4) >= 6, $"only {tiles.Count(m => m == 4)} shapes take F(4×4)");
+        Assert.True(tiles.Count(m => m == 4) >= 9, $"only {tiles.Count(m => m == 4)} shapes take F(4×4)");
         Assert.True(tiles.Count(m => m == 2) >= 5, $"only {tiles.Count(m => m == 2)} shapes take F(2×2)");
     }
 
@@ -145,9 +149,16 @@ public class QConv2dTests
     /// </summary>
     public enum Clamp { TypeBounds, Tight, HugeMultipliers }
 
+    /// <summary>
+    /// A layer of random weights and parameters. Extreme layers have weights of ±127, and every fourth output channel
+    /// all +127 with a multiplier so small that its largest sums (9·C·255·127) land inside the output's range: a sum
+    /// that lost its high bits shows.
+    /// </summary>
     private static QConv2d.Args Layer(Random rng, int c, int h, int w, int oc, int k, int stride, int dilation, int pad, int group, bool xSigned, bool ySigned, bool extreme,
         Clamp clamp = Clamp.TypeBounds)
     {
+        int taps = c / group * k * k;
+        bool Uniform(int o) => extreme && o % 4 == 0;
         int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
         int yZero = ySigned ? -3 : 7;
         return new QConv2d.Args
@@ -158,9 +169,9 @@ public class QConv2dTests
             YZero = yZero, YSigned = ySigned,
             YMin = clamp == Clamp.Tight ? yZero + 2 : ySigned ? -128 : 0, YMax = clamp == Clamp.Tight ? yZero + 90 : ySigned ? 127 : 255,
             X = 0, Y = 4096 * ((2 * c * h * w + 4095) / 4096),
-            Weights = [.. Enumerable.Range(0, oc * c / group * k * k).Select(_ => extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))],
+            Weights = [.. Enumerable.Range(0, oc * taps).Select(i => Uniform(i / taps) ? (sbyte)127 : extreme ? (sbyte)(rng.Next(2) == 0 ? -127 : 127) : (sbyte)rng.Next(-127, 128))],
             Bias = rng.Next(2) == 0 ? null : [.. Enumerable.Range(0, oc).Select(_ => rng.Next(-50_000, 50_000))],
-            Multiplier = [.. Enumerable.Range(0, oc).Select(o => (float)(rng.NextDouble() * (clamp == Clamp.HugeMultipliers && o % 3 == 0 ? 1e5 : 0.01)))],
+            Multiplier = [.. Enumerable.Range(0, oc).Select(o => Uniform(o) ? 100f / (9 * 255 * 127 * taps / (k * k)) : (float)(rng.NextDouble() * (clamp == Clamp.HugeMultipliers && o % 3 == 0 ? 1e5 : 0.01)))],
         };
     }
 
