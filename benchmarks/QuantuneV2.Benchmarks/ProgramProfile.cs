@@ -102,7 +102,7 @@ public static class ProgramProfile
         if (v.StartsWith('#'))
         {
             int index = int.Parse(v[1..v.IndexOf(':')], CultureInfo.InvariantCulture);
-            return v[(v.IndexOf(':') + 1)..] switch { "s8" => w.SBytes(index), "s32" => w.Ints(index), _ => w.Floats(index) };
+            return v[(v.IndexOf(':') + 1)..] switch { "s8" => w.SBytes(index), "s16" => w.Shorts(index), "s32" => w.Ints(index), _ => w.Floats(index) };
         }
         if (type == typeof(bool)) return v == "true";
         if (type == typeof(int)) return (int)KernelProgram.ParseLong(v);

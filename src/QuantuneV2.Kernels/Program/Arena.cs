@@ -34,6 +34,14 @@ public static class Arena
         return array;
     }
 
+    /// <summary><paramref name="values"/> copied into an <see cref="AllocateAligned"/> array (read them from <see cref="AlignedStart"/>).</summary>
+    internal static unsafe T[] AlignedCopy<T>(T[] values) where T : unmanaged
+    {
+        var array = AllocateAligned<T>(values.Length, out T* start);
+        values.CopyTo(new Span<T>(start, values.Length));
+        return array;
+    }
+
     /// <summary>Where <see cref="AllocateAligned"/>'s values start in <paramref name="pinned"/>, one of its arrays.</summary>
     internal static unsafe T* AlignedStart<T>(T[] pinned) where T : unmanaged => Aligned(First(pinned));
 
