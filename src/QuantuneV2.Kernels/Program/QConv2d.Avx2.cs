@@ -8,14 +8,14 @@ public static partial class QConv2d
 {
     /// <summary>
     /// The micro-kernel on AVX2. Per group of 4 reduction bytes, the weights of 16 channels (64 bytes) are widened to
-    /// s16, and each pixel's 4 bytes, zero-extended to s16, are broadcast; VPMADDWD then sums pairs of products into
-    /// int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two partial sums (k0+k1, k2+k3) that are added once
+    /// s16, and each pixel's 4 bytes, zero-extended to s16, are broadcast (<see cref="Broadcast4(byte*, Vector256{byte})"/>);
+    /// VPMADDWD then sums pairs of products into int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two partial sums (k0+k1, k2+k3) that are added once
     /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx2(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        uint f = flip * 0x01010101u;
+        var f = Vector256.Create(flip);
         for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first, rows += runs * Tile)
         {
             // Two pixels at a time keep the 8 accumulators, 4 widened weight vectors and 2 broadcasts in 16 registers.
@@ -33,12 +33,12 @@ public static partial class QConv2d
                         var w1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 16));
                         var w2 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 32));
                         var w3 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(wg + 48));
-                        var b0 = Vector256.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
+                        var b0 = Broadcast4(x0 + c, f);
                         p00 = Avx2.Add(p00, Avx2.MultiplyAddAdjacent(b0, w0));
                         p01 = Avx2.Add(p01, Avx2.MultiplyAddAdjacent(b0, w1));
                         p02 = Avx2.Add(p02, Avx2.MultiplyAddAdjacent(b0, w2));
                         p03 = Avx2.Add(p03, Avx2.MultiplyAddAdjacent(b0, w3));
-                        var b1 = Vector256.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
+                        var b1 = Broadcast4(x1 + c, f);
                         p10 = Avx2.Add(p10, Avx2.MultiplyAddAdjacent(b1, w0));
                         p11 = Avx2.Add(p11, Avx2.MultiplyAddAdjacent(b1, w1));
                         p12 = Avx2.Add(p12, Avx2.MultiplyAddAdjacent(b1, w2));
@@ -79,24 +79,24 @@ public static partial class QConv2d
         }
     }
 
-    /// <summary>4 bytes as 4 zero-extended s16 lanes in one 64-bit value, for a broadcast.</summary>
+    /// <summary>
+    /// The 4 bytes at <paramref name="x"/>, flipped, as 4 zero-extended s16 lanes repeated across the vector: one
+    /// VPBROADCASTD from memory and one VPUNPCKLBW with zero (each 128-bit lane widens its low 8 bytes, the 4 bytes twice).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Spread(uint x) => (x & 0xFF) | ((long)(x >> 8 & 0xFF) << 16) | ((long)(x >> 16 & 0xFF) << 32) | ((long)(x >> 24) << 48);
+    private static unsafe Vector256<short> Broadcast4(byte* x, Vector256<byte> flip) =>
+        Avx2.UnpackLow(Avx2.Xor(Avx2.BroadcastScalarToVector256((uint*)x).AsByte(), flip), Vector256<byte>.Zero).AsInt16();
 
+    /// <summary>
+    /// y[o] = the two partial sums of channel o, for 16 channels: each of a, b, c, d holds 4 channels' pairs. VPHADDD
+    /// sums the pairs lane by lane (channels 0, 1, 4, 5 | 2, 3, 6, 7) and VPERMQ puts them in order, in registers: a
+    /// store through the stack for scalar adds waited on store forwarding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PairSums(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int* y)
     {
-        var pairs = stackalloc int[2 * Block];
-        Avx.Store(pairs, a);
-        Avx.Store(pairs + 8, b);
-        Avx.Store(pairs + 16, c);
-        Avx.Store(pairs + 24, d);
-        AddPairs(pairs, y);
-    }
-
-    /// <summary>y[o] = pairs[2o] + pairs[2o + 1] over a block: the two partial sums VPMADDWD leaves per channel.</summary>
-    private static unsafe void AddPairs(int* pairs, int* y)
-    {
-        for (int o = 0; o < Block; o++) y[o] = pairs[2 * o] + pairs[2 * o + 1];
+        Avx.Store(y, Avx2.Permute4x64(Avx2.HorizontalAdd(a, b).AsInt64(), 0b11_01_10_00).AsInt32());
+        Avx.Store(y + 8, Avx2.Permute4x64(Avx2.HorizontalAdd(c, d).AsInt64(), 0b11_01_10_00).AsInt32());
     }
 
     /// <summary>

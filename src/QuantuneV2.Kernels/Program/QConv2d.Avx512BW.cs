@@ -14,7 +14,7 @@ public static partial class QConv2d
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx512BW(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
     {
-        uint f = flip * 0x01010101u;
+        var f = Vector512.Create(flip);
         for (sbyte* first = w; tiles > 0; tiles--, acc += Tile * Block, w = first)
         {
             Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
@@ -26,22 +26,22 @@ public static partial class QConv2d
                 {
                     var w0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w));
                     var w1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(w + 32));
-                    var b = Vector512.Create(Spread(*(uint*)(x0 + c) ^ f)).AsInt16();
+                    var b = Broadcast4(x0 + c, f);
                     a00 = Avx512F.Add(a00, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a01 = Avx512F.Add(a01, Avx512BW.MultiplyAddAdjacent(b, w1));
-                    b = Vector512.Create(Spread(*(uint*)(x1 + c) ^ f)).AsInt16();
+                    b = Broadcast4(x1 + c, f);
                     a10 = Avx512F.Add(a10, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a11 = Avx512F.Add(a11, Avx512BW.MultiplyAddAdjacent(b, w1));
-                    b = Vector512.Create(Spread(*(uint*)(x2 + c) ^ f)).AsInt16();
+                    b = Broadcast4(x2 + c, f);
                     a20 = Avx512F.Add(a20, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a21 = Avx512F.Add(a21, Avx512BW.MultiplyAddAdjacent(b, w1));
-                    b = Vector512.Create(Spread(*(uint*)(x3 + c) ^ f)).AsInt16();
+                    b = Broadcast4(x3 + c, f);
                     a30 = Avx512F.Add(a30, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a31 = Avx512F.Add(a31, Avx512BW.MultiplyAddAdjacent(b, w1));
-                    b = Vector512.Create(Spread(*(uint*)(x4 + c) ^ f)).AsInt16();
+                    b = Broadcast4(x4 + c, f);
                     a40 = Avx512F.Add(a40, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a41 = Avx512F.Add(a41, Avx512BW.MultiplyAddAdjacent(b, w1));
-                    b = Vector512.Create(Spread(*(uint*)(x5 + c) ^ f)).AsInt16();
+                    b = Broadcast4(x5 + c, f);
                     a50 = Avx512F.Add(a50, Avx512BW.MultiplyAddAdjacent(b, w0));
                     a51 = Avx512F.Add(a51, Avx512BW.MultiplyAddAdjacent(b, w1));
                 }
@@ -164,11 +164,20 @@ public static partial class QConv2d
         }
     }
 
+    /// <summary>As <see cref="Broadcast4(byte*, Vector256{byte})"/> on 512 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<short> Broadcast4(byte* x, Vector512<byte> flip) =>
+        Avx512BW.UnpackLow(Avx512F.Xor(Vector512.Create(*(uint*)x).AsByte(), flip), Vector512<byte>.Zero).AsInt16();
+
+    /// <summary>
+    /// y[o] = the two partial sums of channel o, for 16 channels: a holds channels 0–7's pairs, b channels 8–15's. Two
+    /// VPERMT2D gather the first and second sums of every pair, in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PairSums512(Vector512<int> a, Vector512<int> b, int* y)
     {
-        var pairs = stackalloc int[2 * Block];
-        Avx512F.Store(pairs, a);
-        Avx512F.Store(pairs + 16, b);
-        AddPairs(pairs, y);
+        var firsts = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var seconds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        Avx512F.Store(y, Avx512F.Add(Avx512F.PermuteVar16x32x2(a, firsts, b), Avx512F.PermuteVar16x32x2(a, seconds, b)));
     }
 }
