@@ -9,8 +9,8 @@ public static partial class QConv2d
     /// <summary>
     /// The micro-kernel on AVX2. Per group of 4 reduction bytes, the weights of 16 channels (64 bytes) are widened to
     /// s16, and each pixel's 4 bytes, zero-extended to s16, are broadcast (<see cref="Broadcast4(byte*, Vector256{byte})"/>);
-    /// VPMADDWD then sums pairs of products into int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two partial sums (k0+k1, k2+k3) that are added once
-    /// at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
+    /// VPMADDWD then sums pairs of products into int32, exactly (|u8·s8| + |u8·s8| &lt; 2³¹). Each channel keeps two
+    /// partial sums (k0+k1, k2+k3) that are added once at the end of the tile. (VPMADDUBSW would take u8 × s8 directly but saturates at int16: 255·127·2 &gt; 32767.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyAvx2(byte** rows, int runs, int runBytes, sbyte* w, int* acc, byte flip, int tiles)
@@ -89,8 +89,8 @@ public static partial class QConv2d
 
     /// <summary>
     /// y[o] = the two partial sums of channel o, for 16 channels: each of a, b, c, d holds 4 channels' pairs. VPHADDD
-    /// sums the pairs lane by lane (channels 0, 1, 4, 5 | 2, 3, 6, 7) and VPERMQ puts them in order, in registers: a
-    /// store through the stack for scalar adds waited on store forwarding.
+    /// sums the pairs lane by lane (channels 0, 1, 4, 5 | 2, 3, 6, 7) and VPERMQ puts them in order. In registers: the
+    /// stack buffer and scalar adds this replaced made some processes 1.7× slower than others on AVX-512BW.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PairSums(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d, int* y)
